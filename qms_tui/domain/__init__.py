@@ -1,0 +1,1 @@
+"""Pure domain: enums, clause catalogue, state machines, indicator maths, field specs."""

@@ -1,0 +1,1 @@
+"""Every change of data goes through these functions (ARCHITECTURE.md invariant 2)."""

@@ -1,0 +1,174 @@
+"""The append-only, hash-chained audit trail, written in the same transaction as the change.
+
+Each event's hash covers its own fields and the previous event's hash, so removing,
+reordering or editing any event breaks the chain. Each event keeps the record's state
+after the change; ``verify`` compares the live rows with those states, so a change made
+behind the application's back (direct SQL) is named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from qms_tui.db.models import MODELS, EvidenceBlob, RecordClause, TrailEvent, utcnow
+from qms_tui.domain.actor import Actor
+
+GENESIS = "0" * 64
+TRACKED: dict[str, type[SQLModel]] = {**MODELS, "record_clause": RecordClause}
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    return value
+
+
+def snapshot(obj: SQLModel) -> dict[str, Any]:
+    """The record's stored state: every column, JSON-safe."""
+    table = obj.__table__  # type: ignore[attr-defined]
+    return {c.key: jsonable(getattr(obj, c.key)) for c in table.columns}
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(ev: TrailEvent) -> str:
+    payload = canonical(
+        {
+            "seq": ev.seq, "at": jsonable(ev.at), "actor": ev.actor, "role": ev.role,
+            "action": ev.action, "entity": ev.entity, "record_id": ev.record_id,
+            "code": ev.code, "summary": ev.summary, "before": ev.before, "after": ev.after,
+            "prev": ev.prev_hash,
+        }
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    obj: SQLModel,
+    before: dict[str, Any] | None,
+    *,
+    summary: str | None = None,
+    deleted: bool = False,
+) -> TrailEvent:
+    """Append one event for ``obj`` (flushed first, so it has its id and final state)."""
+    session.flush()
+    last = session.info.get("trail_last")
+    if last is None:
+        row = session.execute(
+            select(TrailEvent.seq, TrailEvent.hash).order_by(TrailEvent.seq.desc()).limit(1)
+        ).first()
+        last = (row[0], row[1]) if row else (0, GENESIS)
+    after = None if deleted else snapshot(obj)
+    ev = TrailEvent(
+        seq=last[0] + 1,
+        at=utcnow(),
+        actor=actor.login,
+        role=str(actor.role),
+        action=action,
+        entity=entity,
+        record_id=obj.id,  # type: ignore[attr-defined]
+        code=getattr(obj, "code", None),
+        summary=summary,
+        before=canonical(before) if before is not None else None,
+        after=canonical(after) if after is not None else None,
+        prev_hash=last[1],
+        hash="",
+    )
+    ev.hash = event_hash(ev)
+    session.add(ev)
+    session.info["trail_last"] = (ev.seq, ev.hash)
+    return ev
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # chain | changed | untracked | deleted | blob
+    entity: str
+    record_id: int | None
+    code: str | None
+    detail: str
+
+
+def verify(session: Session, batch: int = 5000) -> list[Problem]:
+    """Check the chain and that every live record matches its last recorded state."""
+    problems: list[Problem] = []
+    last_state: dict[tuple[str, int], tuple[str | None, str | None]] = {}
+    prev, expected_seq, after_seq = GENESIS, 1, 0
+    while True:
+        events = session.execute(
+            select(TrailEvent).where(TrailEvent.seq > after_seq).order_by(TrailEvent.seq).limit(batch)
+        ).scalars().all()
+        if not events:
+            break
+        for ev in events:
+            if ev.seq != expected_seq:
+                problems.append(Problem("chain", ev.entity, ev.record_id, ev.code,
+                                        f"event {expected_seq} is missing before event {ev.seq}"))
+            if ev.prev_hash != prev:
+                problems.append(Problem("chain", ev.entity, ev.record_id, ev.code,
+                                        f"event {ev.seq} does not follow the previous event's hash"))
+            if event_hash(ev) != ev.hash:
+                problems.append(Problem("chain", ev.entity, ev.record_id, ev.code,
+                                        f"event {ev.seq} was altered (hash mismatch)"))
+            prev, expected_seq, after_seq = ev.hash, ev.seq + 1, ev.seq
+            last_state[(ev.entity, ev.record_id)] = (ev.after, ev.code)
+        session.expunge_all()
+    for entity, model in TRACKED.items():
+        seen: set[int] = set()
+        for obj in session.execute(select(model)).scalars():
+            rid = obj.id  # type: ignore[attr-defined]
+            seen.add(rid)
+            code = getattr(obj, "code", None)
+            state = last_state.get((entity, rid))
+            if state is None:
+                problems.append(Problem("untracked", entity, rid, code,
+                                        "record is not in the trail (written behind the application)"))
+            elif state[0] is None or canonical(snapshot(obj)) != state[0]:
+                changed = _changed_fields(state[0], snapshot(obj))
+                problems.append(Problem("changed", entity, rid, code,
+                                        "differs from its last recorded state: " + ", ".join(changed)))
+        session.expunge_all()
+        for (ent, rid), (after, code) in last_state.items():
+            if ent == entity and after is not None and rid not in seen:
+                problems.append(Problem("deleted", entity, rid, code,
+                                        "record was deleted behind the application"))
+    problems.extend(_verify_blobs(session))
+    return problems
+
+
+def _changed_fields(recorded: str | None, live: dict[str, Any]) -> list[str]:
+    if recorded is None:
+        return ["(record was deleted in the trail)"]
+    old = json.loads(recorded)
+    keys = sorted(set(old) | set(live))
+    return [k for k in keys if old.get(k) != live.get(k)] or ["?"]
+
+
+def _verify_blobs(session: Session) -> list[Problem]:
+    from qms_tui.db.models import Evidence
+
+    problems = []
+    rows = session.execute(
+        select(Evidence.id, Evidence.code, Evidence.sha256, EvidenceBlob.content).join(
+            EvidenceBlob, EvidenceBlob.evidence_id == Evidence.id
+        )
+    )
+    for rid, code, sha, content in rows:
+        if hashlib.sha256(content).hexdigest() != sha:
+            problems.append(Problem("blob", "evidence", rid, code, "file content does not match its SHA-256"))
+    return problems
