@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from qms_tui.db.session import Database
+if TYPE_CHECKING:
+    from qms_tui.db.session import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

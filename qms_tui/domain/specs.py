@@ -82,6 +82,21 @@ def band_needs_bounds(values: Mapping[str, Any]) -> list[FieldError]:
     return errors
 
 
+def justified_if_not_applicable(values: Mapping[str, Any]) -> list[FieldError]:
+    if values.get("applicable") is False and not (values.get("justification") or "").strip():
+        return [FieldError("justification", N_("is required when the process is not applicable"))]
+    return []
+
+
+def residual_pair(values: Mapping[str, Any]) -> list[FieldError]:
+    li, im = values.get("residual_likelihood"), values.get("residual_impact")
+    if li is not None and im is None:
+        return [FieldError("residual_impact", N_("is required when the residual likelihood is given"))]
+    if im is not None and li is None:
+        return [FieldError("residual_likelihood", N_("is required when the residual impact is given"))]
+    return []
+
+
 def _text(name: str, required: bool = False, n: int = 200) -> F:
     return F(name, "text", required=required, max_length=n)
 
@@ -116,6 +131,7 @@ PROCESS = EntitySpec(
         F("justification", "longtext"), F("purpose", "longtext"), F("inputs", "longtext"),
         F("outputs", "longtext"), F("clauses", "clauses"),
     ),
+    checks=(justified_if_not_applicable,),
     summary="name",
 )
 
@@ -215,6 +231,7 @@ RISK = EntitySpec(
         F("review_date", "date"), F("residual_likelihood", "int", min=1, max=5),
         F("residual_impact", "int", min=1, max=5), F("clauses", "clauses"),
     ),
+    checks=(residual_pair,),
 )
 
 PROGRAMME = EntitySpec(

@@ -41,8 +41,12 @@ def dto_type(entity: str) -> type:
     return _DTO_TYPES[entity]
 
 
+HIDDEN = {"password_hash"}  # never leaves the service layer
+
+
 def to_dto(entity: str, obj: SQLModel, clauses: tuple[str, ...] = ()) -> Any:
-    data = {c.key: getattr(obj, c.key) for c in obj.__table__.columns}  # type: ignore[attr-defined]
+    data = {c.key: None if c.key in HIDDEN else getattr(obj, c.key)
+            for c in obj.__table__.columns}  # type: ignore[attr-defined]
     return dto_type(entity)(**data, clauses=clauses)
 
 
@@ -156,9 +160,21 @@ def validate(
                 continue
             value = rid
         columns[f.column] = value
+    model = MODELS[spec.name]
+    for f in spec.fields:
+        if f.kind != "clauses" and f.name in values and values[f.name] is None and not _nullable(model, f.column):
+            if partial:  # blanking a column that cannot be empty
+                errors.append(FieldError(f.name, N_("is required")))
+            else:  # left blank on create: the column's default applies
+                columns.pop(f.column, None)
     if errors:
         raise ValidationError(errors)
     return columns
+
+
+def _nullable(model: type[SQLModel], column: str) -> bool:
+    col = model.__table__.columns.get(column)  # type: ignore[attr-defined]
+    return col is None or bool(col.nullable)
 
 
 def current_values(spec: EntitySpec, obj: SQLModel) -> dict[str, Any]:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from qms_tui.db.models import MODELS, EvidenceBlob, RecordClause, TrailEvent, utcnow
 from qms_tui.domain.actor import Actor
+from qms_tui.domain.enums import N_
 
 GENESIS = "0" * 64
 TRACKED: dict[str, type[SQLModel]] = {**MODELS, "record_clause": RecordClause}
@@ -101,7 +102,19 @@ class Problem:
     entity: str
     record_id: int | None
     code: str | None
-    detail: str
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        """The problem in the current language."""
+        from qms_tui.i18n import tr
+
+        return tr(self.msgid, **self.params)
+
+
+def event_count(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(TrailEvent)).scalar_one()
 
 
 def verify(session: Session, batch: int = 5000) -> list[Problem]:
@@ -118,13 +131,13 @@ def verify(session: Session, batch: int = 5000) -> list[Problem]:
         for ev in events:
             if ev.seq != expected_seq:
                 problems.append(Problem("chain", ev.entity, ev.record_id, ev.code,
-                                        f"event {expected_seq} is missing before event {ev.seq}"))
+                                        N_("event {missing} is missing before event {seq}"), {"missing": expected_seq, "seq": ev.seq}))
             if ev.prev_hash != prev:
                 problems.append(Problem("chain", ev.entity, ev.record_id, ev.code,
-                                        f"event {ev.seq} does not follow the previous event's hash"))
+                                        N_("event {seq} does not follow the previous event's hash"), {"seq": ev.seq}))
             if event_hash(ev) != ev.hash:
                 problems.append(Problem("chain", ev.entity, ev.record_id, ev.code,
-                                        f"event {ev.seq} was altered (hash mismatch)"))
+                                        N_("event {seq} was altered (hash mismatch)"), {"seq": ev.seq}))
             prev, expected_seq, after_seq = ev.hash, ev.seq + 1, ev.seq
             last_state[(ev.entity, ev.record_id)] = (ev.after, ev.code)
         session.expunge_all()
@@ -137,16 +150,16 @@ def verify(session: Session, batch: int = 5000) -> list[Problem]:
             state = last_state.get((entity, rid))
             if state is None:
                 problems.append(Problem("untracked", entity, rid, code,
-                                        "record is not in the trail (written behind the application)"))
+                                        N_("record is not in the trail (written behind the application)")))
             elif state[0] is None or canonical(snapshot(obj)) != state[0]:
                 changed = _changed_fields(state[0], snapshot(obj))
                 problems.append(Problem("changed", entity, rid, code,
-                                        "differs from its last recorded state: " + ", ".join(changed)))
+                                        N_("differs from its last recorded state: {fields}"), {"fields": ", ".join(changed)}))
         session.expunge_all()
         for (ent, rid), (after, code) in last_state.items():
             if ent == entity and after is not None and rid not in seen:
                 problems.append(Problem("deleted", entity, rid, code,
-                                        "record was deleted behind the application"))
+                                        N_("record was deleted behind the application")))
     problems.extend(_verify_blobs(session))
     return problems
 
@@ -170,5 +183,5 @@ def _verify_blobs(session: Session) -> list[Problem]:
     )
     for rid, code, sha, content in rows:
         if hashlib.sha256(content).hexdigest() != sha:
-            problems.append(Problem("blob", "evidence", rid, code, "file content does not match its SHA-256"))
+            problems.append(Problem("blob", "evidence", rid, code, N_("file content does not match its SHA-256")))
     return problems

@@ -163,3 +163,24 @@ def test_trail_verify_detects_an_edited_event(db, actor):
     with db.read() as s:
         problems = trail.verify(s)
     assert any(p.kind == "chain" and "altered" in p.detail for p in problems)
+
+
+def test_blank_optional_input_keeps_the_default_and_blanking_a_required_column_is_refused(db, actor):
+    with db.write() as s:
+        ind = records.create(s, actor, "indicator", {**INDICATOR, "active": "", "rule_red": None})
+    assert ind.active is True and ind.rule_red is True
+    with pytest.raises(ValidationError) as err:
+        with db.write() as s:
+            records.update(s, actor, "indicator", "IND-001", {"active": ""})
+    assert err.value.fields == ["active"]
+
+
+def test_password_hash_never_leaves_the_services(db, actor):
+    from qms_tui.db.models import Person
+
+    _person(db, actor)
+    with db.engine.begin() as c:
+        c.execute(Person.__table__.update().values(password_hash="secret"))
+    with db.read() as s:
+        assert records.get(s, "person", "mgarcia").password_hash is None
+        assert records.list_page(s, "person").rows[0].password_hash is None

@@ -23,8 +23,20 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
+def render_item(type_: str, obj, autogen_context):  # type: ignore[no-untyped-def]
+    """Render SQLModel's column types as plain SQLAlchemy ones, so revision scripts (and
+    ``qms db current``) do not import sqlmodel."""
+    name = type(obj).__name__
+    if type_ == "type" and name == "AutoString":
+        return f"sa.String(length={obj.length})" if obj.length else "sa.String()"
+    if type_ == "type" and name == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
+        render_item=render_item,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
