@@ -311,7 +311,7 @@ ACTION = EntitySpec(
     "action", N_("Action"), N_("Actions"), CodeScheme("AC", width=3, yearly=True),
     (
         F("nonconformity", "ref", ref="nonconformity"), F("review", "ref", ref="review"),
-        F("risk", "ref", ref="risk"), F("kind", "choice", True, choices=E.ActionKind),
+        F("review_output", "ref", ref="review_output"), F("risk", "ref", ref="risk"), F("kind", "choice", True, choices=E.ActionKind),
         F("description", "longtext", True), F("owner", "ref", True, ref="person"),
         F("due_date", "date", True), F("resources", "longtext"),
     ),
@@ -408,11 +408,11 @@ DOCUMENT = EntitySpec(
 DOCUMENT_VERSION = EntitySpec(
     "document_version", N_("Document version"), N_("Document versions"), CodeScheme("VD", width=4),
     (
-        F("document", "ref", True, ref="document"), _text("version", True, 16),
+        F("document", "ref", True, ref="document"), _text("label", True, 16),
         F("change_summary", "longtext", True), F("effective_from", "date"),
         F("evidence", "ref", ref="evidence"),
     ),
-    summary="version",
+    summary="label",
 )
 
 EVIDENCE = EntitySpec(
@@ -484,5 +484,7 @@ FIELD_LABELS: dict[str, str] = {
     "correction": N_("Correction"), "root_cause": N_("Root cause"), "extent": N_("Extent analysis"),
     "reason": N_("Reason"), "performed_on": N_("Performed on"), "completed_on": N_("Completed on"),
     "actual_start": N_("Actual start"), "actual_end": N_("Actual end"), "file": N_("File"),
-    "expected_version": N_("Version"), "approver": N_("Approver"),
+    "expected_version": N_("Version"), "approver": N_("Approver"), "label": N_("Version"),
+    "held_on": N_("Held on"), "approved_on": N_("Approved on"), "closed_on": N_("Closed on"),
+    "stage": N_("PDCA stage"), "causes": N_("Causes"), "review_output": N_("Review decision"),
 }

@@ -53,6 +53,7 @@ class Action(Record, table=True):
     __tablename__ = "action"
     nonconformity_id: int | None = ref("nonconformity")
     review_id: int | None = ref("review")
+    review_output_id: int | None = ref("review_output")
     risk_id: int | None = ref("risk")
     kind: str = Field(max_length=16)
     description: str = long_text("")  # type: ignore[assignment]

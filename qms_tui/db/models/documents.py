@@ -23,7 +23,7 @@ class Document(Record, table=True):
 class DocumentVersion(Record, table=True):
     __tablename__ = "document_version"
     document_id: int = required_ref("document")
-    version: str = Field(max_length=16)
+    label: str = Field(max_length=16)  # "2.1"; ``version`` is the row's lock counter
     change_summary: str = long_text("")  # type: ignore[assignment]
     status: str = Field(default="draft", max_length=16)
     effective_from: date | None = None

@@ -484,7 +484,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),
-    sa.Column('version', sa.String(length=16), nullable=False),
+    sa.Column('label', sa.String(length=16), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('change_summary', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('effective_from', sa.Date(), nullable=True),
@@ -706,6 +707,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('nonconformity_id', sa.Integer(), nullable=True),
     sa.Column('review_id', sa.Integer(), nullable=True),
+    sa.Column('review_output_id', sa.Integer(), nullable=True),
     sa.Column('risk_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
@@ -718,6 +720,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['nonconformity_id'], ['nonconformity.id'], ),
     sa.ForeignKeyConstraint(['owner_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['review_id'], ['review.id'], ),
+    sa.ForeignKeyConstraint(['review_output_id'], ['review_output.id'], ),
     sa.ForeignKeyConstraint(['risk_id'], ['risk.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -726,6 +729,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_action_nonconformity_id'), ['nonconformity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_review_id'), ['review_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_review_output_id'), ['review_output_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_risk_id'), ['risk_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
 
@@ -892,6 +896,7 @@ def downgrade() -> None:
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_action_status'))
         batch_op.drop_index(batch_op.f('ix_action_risk_id'))
+        batch_op.drop_index(batch_op.f('ix_action_review_output_id'))
         batch_op.drop_index(batch_op.f('ix_action_review_id'))
         batch_op.drop_index(batch_op.f('ix_action_owner_id'))
         batch_op.drop_index(batch_op.f('ix_action_nonconformity_id'))
