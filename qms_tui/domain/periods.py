@@ -25,6 +25,19 @@ FREQUENCIES: tuple[str, ...] = tuple(FREQUENCY_KIND)
 _EXPECTED = "expected 2025-03, 2025-Q1, 2025-S1, 2025 or 2025-06-01"
 
 
+def N_(msgid: str) -> str:  # noqa: N802 - gettext marker (domain.enums imports nothing from here)
+    return msgid
+
+
+class PeriodError(ValueError):
+    """A bad period label: ``msgid`` and ``params`` translate it; ``str()`` is English."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A closed date interval [start, end] with its canonical label. Ordered by start."""
@@ -131,7 +144,7 @@ _RE_DAY = re.compile(_YEAR + r"-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
 def _year(text: str, match: re.Match[str]) -> int:
     year = int(match["year"])
     if year < 1:
-        raise ValueError(f"invalid period {text!r}: year must be 0001–9999")
+        raise PeriodError(N_("invalid period {text}: year must be 0001–9999"), text=repr(text))
     return year
 
 
@@ -149,30 +162,30 @@ def parse_period(text: str) -> Period:
     if m := _RE_MONTH.fullmatch(raw):
         month = int(m["month"])
         if not 1 <= month <= 12:
-            raise ValueError(f"invalid period {text!r}: month must be 01–12")
+            raise PeriodError(N_("invalid period {text}: month must be 01–12"), text=repr(text))
         return month_period(_year(text, m), month)
     if _RE_SHORT_MONTH.fullmatch(raw):
-        raise ValueError(f"invalid period {text!r}: month must be two digits, 01–12")
+        raise PeriodError(N_("invalid period {text}: month must be two digits, 01–12"), text=repr(text))
     if m := _RE_QUARTER.fullmatch(raw):
         n = int(m["n"])
         if not 1 <= n <= 4:
-            raise ValueError(f"invalid period {text!r}: quarter must be Q1–Q4")
+            raise PeriodError(N_("invalid period {text}: quarter must be Q1–Q4"), text=repr(text))
         return quarter_period(_year(text, m), n)
     if m := _RE_SEMESTER.fullmatch(raw):
         n = int(m["n"])
         if not 1 <= n <= 2:
-            raise ValueError(f"invalid period {text!r}: semester must be S1–S2")
+            raise PeriodError(N_("invalid period {text}: semester must be S1–S2"), text=repr(text))
         return semester_period(_year(text, m), n)
     if m := _RE_DAY.fullmatch(raw):
         year, month, day = _year(text, m), int(m["month"]), int(m["day"])
         if not 1 <= month <= 12:
-            raise ValueError(f"invalid period {text!r}: month must be 01–12")
+            raise PeriodError(N_("invalid period {text}: month must be 01–12"), text=repr(text))
         try:
             return day_period(date(year, month, day))
         except ValueError:
             last = _last_day_of_month(year, month).day
-            raise ValueError(f"invalid period {text!r}: day must be 01–{last:02d}") from None
-    raise ValueError(f"not a period: {_EXPECTED} (got {text!r})")
+            raise PeriodError(N_("invalid period {text}: day must be 01–{last}"), text=repr(text), last=f"{last:02d}") from None
+    raise PeriodError(N_("not a period: expected 2025-03, 2025-Q1, 2025-S1, 2025 or 2025-06-01 (got {text})"), text=repr(text))
 
 
 def as_period(value: Period | str) -> Period:

@@ -30,7 +30,7 @@ from qms_tui.domain import indicators as maths
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, Frequency, TrailAction
 from qms_tui.domain.errors import FieldError, NotFound, TransitionError, ValidationError
-from qms_tui.domain.periods import FREQUENCY_KIND, Period, parse_period
+from qms_tui.domain.periods import FREQUENCY_KIND, Period, PeriodError, parse_period
 from qms_tui.domain.permissions import authorize
 from qms_tui.domain.specs import SPECS
 from qms_tui.services import records
@@ -176,8 +176,8 @@ def _period_of(raw: Any, frequency: str, today: date) -> tuple[Period | None, li
             return None, [FieldError("period", N_("is required"))]
         try:
             p = parse_period(str(raw))
-        except ValueError as exc:
-            return None, [FieldError("period", str(exc))]
+        except PeriodError as exc:
+            return None, [FieldError("period", exc.msgid, exc.params)]
     kind = FREQUENCY_KIND.get(frequency)
     if kind is not None and p.kind != kind:
         return p, [FieldError("period", N_("a {frequency} indicator takes periods like {example}"),
