@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from qms_tui.db.session import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+FOREIGN_TABLES = {"apscheduler_jobs"}  # created and owned by APScheduler's job store
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    """Autogenerate looks at our tables only."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def alembic_config(url: str) -> Config:
@@ -47,4 +53,10 @@ def revision(db: Database, message: str) -> None:
     cfg = alembic_config(db.url)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.revision(cfg, message=message, autogenerate=True)
+        command.revision(cfg, message=message, autogenerate=True, rev_id=next_revision_id())
+
+
+def next_revision_id() -> str:
+    """Revisions are numbered 0001, 0002, … (file names start with the number)."""
+    numbers = [int(p.name[:4]) for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")]
+    return f"{max(numbers, default=0) + 1:04d}"

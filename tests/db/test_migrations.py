@@ -44,6 +44,7 @@ def test_migrated_schema_matches_the_models(db_url):
                     "target_metadata": SQLModel.metadata,
                     "render_as_batch": conn.dialect.name == "sqlite",
                     "compare_type": True,  # as in qms_tui/db/migrations/env.py
+                    "include_object": migrate.include_object,
                 },
             )
             diff = compare_metadata(context, SQLModel.metadata)

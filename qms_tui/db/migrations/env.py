@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import qms_tui.db.models  # noqa: F401  (registers every table)
+from qms_tui.db.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -37,6 +38,7 @@ def render_item(type_: str, obj, autogen_context):  # type: ignore[no-untyped-de
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         render_item=render_item,
+        include_object=include_object,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",

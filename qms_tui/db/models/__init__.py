@@ -7,6 +7,7 @@ from qms_tui.db.models.catalogue import Clause, RecordClause
 from qms_tui.db.models.circles import Agreement, Circle, CircleMember, Meeting, Project
 from qms_tui.db.models.documents import Document, DocumentVersion, Evidence, EvidenceBlob
 from qms_tui.db.models.indicators import Indicator, Measurement
+from qms_tui.db.models.ops import Anchor, JobRun, LoginAttempt, Notification, Signature
 from qms_tui.db.models.org import OrgUnit, Person
 from qms_tui.db.models.policy import Objective, ObjectivePlan, Policy, PolicyCommunication
 from qms_tui.db.models.processes import Event, Process, Stage
@@ -22,12 +23,12 @@ MODELS: dict[str, type[Record]] = {
         ObjectivePlan, Indicator, Measurement, Risk, Programme, Audit, AuditMember,
         ChecklistItem, Finding, Nonconformity, Cause, Action, EffectivenessCheck, Review,
         ReviewInput, ReviewOutput, Circle, CircleMember, Meeting, Agreement, Project, Document,
-        DocumentVersion, Evidence,
+        DocumentVersion, Evidence, Signature,
     )
 }
 
 __all__ = [
-    "MODELS", "Action", "Agreement", "Audit", "AuditMember", "Cause", "ChecklistItem", "Circle",
+    "MODELS", "Action", "Anchor", "JobRun", "LoginAttempt", "Notification", "Signature", "Agreement", "Audit", "AuditMember", "Cause", "ChecklistItem", "Circle",
     "CircleMember", "Clause", "CodeSequence", "Document", "DocumentVersion",
     "EffectivenessCheck", "Event", "Evidence", "EvidenceBlob", "Finding", "Indicator",
     "Measurement", "Meeting", "Nonconformity", "Objective", "ObjectivePlan", "OrgUnit", "Person",
