@@ -33,6 +33,7 @@ class Field:
     max: float | None = None
     max_length: int | None = None
     help: str = ""
+    default: Any = None  # what a new form starts with (the model's default for the column)
 
     @property
     def column(self) -> str:

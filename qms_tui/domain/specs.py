@@ -106,7 +106,7 @@ PERSON = EntitySpec(
     (
         _text("code", True, 64), _text("name", True), _text("email", n=200),
         F("org_unit", "ref", ref="org_unit"), _text("position"),
-        F("role", "choice", True, choices=E.Role), F("active", "bool"),
+        F("role", "choice", True, choices=E.Role), F("active", "bool", default=True),
     ),
     summary="name",
 )
@@ -127,7 +127,7 @@ PROCESS = EntitySpec(
     (
         _text("code", n=32), _text("name", True), F("category", "choice", True, choices=E.ProcessCategory),
         F("ts_process_no", "int", min=1, max=8), F("owner", "ref", ref="person"),
-        F("org_unit", "ref", ref="org_unit"), F("applicable", "bool"),
+        F("org_unit", "ref", ref="org_unit"), F("applicable", "bool", default=True),
         F("justification", "longtext"), F("purpose", "longtext"), F("inputs", "longtext"),
         F("outputs", "longtext"), F("clauses", "clauses"),
     ),
@@ -204,8 +204,8 @@ INDICATOR = EntitySpec(
         F("green_from", "float", min=0), F("yellow_from", "float", min=0),
         F("baseline", "float"), _text("baseline_period", n=16),
         F("frequency", "choice", True, choices=E.Frequency), F("owner", "ref", ref="person"),
-        _text("source"), F("rule_red", "bool"), F("rule_yellow_run", "int", min=1, max=24),
-        F("rule_trend_run", "int", min=2, max=24), F("active", "bool"), F("clauses", "clauses"),
+        _text("source"), F("rule_red", "bool", default=True), F("rule_yellow_run", "int", min=1, max=24),
+        F("rule_trend_run", "int", min=2, max=24), F("active", "bool", default=True), F("clauses", "clauses"),
     ),
     checks=(band_needs_bounds,),
     summary="name",
@@ -353,7 +353,7 @@ CIRCLE = EntitySpec(
     "circle", N_("Quality circle"), N_("Quality circles"), CodeScheme("CC", width=2),
     (
         _text("name", True), F("org_unit", "ref", ref="org_unit"), F("purpose", "longtext"),
-        F("formed_on", "date"), F("active", "bool"),
+        F("formed_on", "date"), F("active", "bool", default=True),
     ),
     summary="name",
 )
@@ -455,7 +455,7 @@ FIELD_LABELS: dict[str, str] = {
     "band_low": N_("Band low bound"), "band_high": N_("Band high bound"),
     "band_tolerance": N_("Band tolerance"), "green_from": N_("Green from (% of target)"),
     "yellow_from": N_("Yellow from (% of target)"), "baseline": N_("Baseline"),
-    "baseline_period": N_("Baseline period"), "frequency": N_("Frequency"), "source": N_("Data source"),
+    "baseline_period": N_("Baseline period"), "frequency": N_("Frequency"), "source": N_("Source"),
     "rule_red": N_("Raise NC on red"), "rule_yellow_run": N_("Raise NC after N yellow periods"),
     "rule_trend_run": N_("Raise NC after M worsening periods"), "indicator": N_("Indicator"),
     "period": N_("Period"), "value": N_("Value"), "note": N_("Note"),

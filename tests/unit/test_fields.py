@@ -84,3 +84,13 @@ def test_cross_field_checks():
     assert {e.field for e in band({"direction": "band"})} == {"band_low", "band_high"}
     assert [e.field for e in band({"direction": "higher", "target": None})] == ["target"]
     assert [e.field for e in band({"direction": "higher", "target": 1, "green_from": 90, "yellow_from": 95})] == ["yellow_from"]
+
+
+def test_bool_defaults_match_the_model_defaults():
+    from qms_tui.db.models import MODELS
+
+    for spec in SPECS.values():
+        for f in spec.fields:
+            if f.kind == "bool":
+                column = MODELS[spec.name].__table__.columns[f.column]
+                assert f.default == column.default.arg, (spec.name, f.name)
