@@ -42,8 +42,15 @@ def get_language() -> str:
     return _language
 
 
+def _untranslated(msgid: str, text: str) -> str:
+    """A msgid may carry a context for translators, ``"risk|closed"``: shown as "closed"."""
+    if text == msgid and "|" in msgid:
+        return msgid.split("|", 1)[1]
+    return text
+
+
 def tr(msgid: str, /, **params: object) -> str:
-    text = _catalog(_language).gettext(msgid)
+    text = _untranslated(msgid, _catalog(_language).gettext(msgid))
     if params:
         try:
             return text.format(**params)
@@ -54,7 +61,7 @@ def tr(msgid: str, /, **params: object) -> str:
 
 def tr_lang(lang: str, msgid: str, /, **params: object) -> str:
     """Translate into a given language without changing the current one (reports)."""
-    text = _catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).gettext(msgid)
+    text = _untranslated(msgid, _catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).gettext(msgid))
     return text.format(**params) if params else text
 
 

@@ -123,9 +123,9 @@ class Treatment(Choice):
 
 
 class RiskStatus(Choice):
-    OPEN = "open", N_("open")
+    OPEN = "open", N_("risk|open")
     TREATING = "treating", N_("in treatment")
-    CLOSED = "closed", N_("closed")
+    CLOSED = "closed", N_("risk|closed")
 
 
 class AuditKind(Choice):
@@ -144,9 +144,9 @@ class AuditStatus(Choice):
 
 
 class ProgrammeStatus(Choice):
-    DRAFT = "draft", N_("draft")
-    APPROVED = "approved", N_("approved")
-    CLOSED = "closed", N_("closed")
+    DRAFT = "draft", N_("programme|draft")
+    APPROVED = "approved", N_("programme|approved")
+    CLOSED = "closed", N_("programme|closed")
 
 
 class AuditRole(Choice):
@@ -278,14 +278,14 @@ class Pdca(Choice):
     DO = "do", N_("Do")
     CHECK = "check", N_("Check")
     ACT = "act", N_("Act")
-    CLOSED = "closed", N_("closed")
-    CANCELLED = "cancelled", N_("cancelled")
+    CLOSED = "closed", N_("project|closed")
+    CANCELLED = "cancelled", N_("project|cancelled")
 
 
 class AgreementStatus(Choice):
-    OPEN = "open", N_("open")
-    DONE = "done", N_("done")
-    CANCELLED = "cancelled", N_("cancelled")
+    OPEN = "open", N_("agreement|open")
+    DONE = "done", N_("agreement|done")
+    CANCELLED = "cancelled", N_("agreement|cancelled")
 
 
 class DocumentKind(Choice):

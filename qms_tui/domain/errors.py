@@ -38,7 +38,10 @@ class FieldError:
         from qms_tui.i18n import tr
 
         name = label if label is not None else field_label(self.field)
-        return f"{name}: {tr(self.message, **self.params)}"
+        params = dict(self.params)
+        if isinstance(params.get("other"), str):  # by convention ``other`` is a field label msgid
+            params["other"] = tr(params["other"])
+        return f"{name}: {tr(self.message, **params)}"
 
 
 def field_label(name: str) -> str:

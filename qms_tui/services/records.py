@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session, SQLModel
 
 from qms_tui.db.models import MODELS, Clause, CodeSequence, Record, RecordClause, utcnow
+from qms_tui.domain import clock
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, TrailAction
 from qms_tui.domain.errors import ConcurrencyError, FieldError, NotFound, ValidationError
@@ -113,7 +114,7 @@ def clause_exists(session: Session):  # type: ignore[no-untyped-def]
 def next_code(session: Session, spec: EntitySpec, year: int | None = None) -> str:
     scheme = spec.code
     if scheme.yearly and year is None:
-        year = date.today().year
+        year = clock.today().year
     key = scheme.key(year)
     model = MODELS[spec.name]
     seq = session.get(CodeSequence, key)

@@ -94,3 +94,14 @@ def test_bool_defaults_match_the_model_defaults():
             if f.kind == "bool":
                 column = MODELS[spec.name].__table__.columns[f.column]
                 assert f.default == column.default.arg, (spec.name, f.name)
+
+
+def test_spanish_messages_translate_the_other_field_label():
+    from datetime import date
+
+    from qms_tui import i18n
+
+    errors = SPECS["event"].checks[0]({"start_date": date(2025, 6, 1), "key_date": date(2025, 5, 1)})
+    i18n.set_language("es")
+    line = errors[0].render()
+    assert "Start date" not in line and line.startswith("Día de la jornada")

@@ -1,0 +1,84 @@
+"""PagedTable on its own: one page at a time, paging, sorting, status line (no database)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from qms_tui.widgets.paged_table import Column, PagedTable, TablePage
+from tui.conftest import settle
+
+ROWS = [(f"R-{i:04d}", (f"R-{i:04d}", f"item {i % 7}")) for i in range(1, 251)]
+
+
+class Fake:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str | None, bool, int, int]] = []
+
+    def __call__(self, text: str, order: str | None, descending: bool, offset: int, limit: int) -> TablePage:
+        self.calls.append((text, order, descending, offset, limit))
+        rows = [r for r in ROWS if text in r[1][1]]
+        if order == "name":
+            rows.sort(key=lambda r: (r[1][1], r[0]), reverse=descending)
+        elif order == "code" and descending:
+            rows.reverse()
+        return TablePage(rows[offset:offset + limit], len(rows), offset)
+
+
+class TableApp(App[None]):
+    def __init__(self, fetch: Fake) -> None:
+        super().__init__()
+        self.fetch = fetch
+        self.opened: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield PagedTable([Column("code", "Code"), Column("name", "Name")], self.fetch)
+
+    def on_paged_table_opened(self, event: PagedTable.Opened) -> None:
+        self.opened.append(event.code)
+
+
+def _status(app: TableApp) -> str:
+    return str(app.query_one(".paged-status").render())
+
+
+async def test_pages_sorts_and_opens_without_loading_everything():
+    fetch = Fake()
+    app = TableApp(fetch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(PagedTable)
+        assert table.table.row_count == 100 and "rows 1–100 of 250" in _status(app)
+        assert all(call[4] == 100 for call in fetch.calls)  # never more than a page
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "rows 101–200 of 250" in _status(app) and table.current_code == "R-0101"
+        await pilot.press("ctrl+pagedown")
+        await settle(pilot)
+        assert "rows 201–250 of 250" in _status(app) and table.table.row_count == 50
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "rows 101–200" in _status(app)
+        await pilot.press("s")  # sort by the cursor's column (code): ascending, from page 1
+        await settle(pilot)
+        assert fetch.calls[-1][1:4] == ("code", False, 0)
+        await pilot.press("s")  # descending
+        await settle(pilot)
+        assert table.current_code == "R-0250"
+        await pilot.press("s")  # off
+        await settle(pilot)
+        assert fetch.calls[-1][1] is None
+        await pilot.press("enter")
+        assert app.opened == ["R-0001"]
+
+
+async def test_stale_filters_never_win():
+    fetch = Fake()
+    app = TableApp(fetch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "i", "t", "e", "m", "space", "3")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        table = app.query_one(PagedTable)
+        assert table.text == "item 3" and table.total == 36
+        assert {c[0] for c in fetch.calls} <= {"", "item 3"}  # debounced: no query per keystroke
