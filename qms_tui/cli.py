@@ -156,7 +156,9 @@ def load_demo_data(db: Database) -> None:
     if has_data(db):
         click.echo(tr("the database already has data; demo data not loaded"))
         return
-    click.echo(str(load_demo(db)))
+    import getpass
+
+    click.echo(str(load_demo(db, operator=getpass.getuser())))
 
 
 def run_tui(url: str) -> None:

@@ -77,8 +77,11 @@ def has_data(db: Database) -> bool:
                     or s.execute(select(exists().where(Policy.id.is_not(None)))).scalar())
 
 
-def load_demo(db: Database, today: date | None = None) -> DemoSummary:
-    """Load the IECM demo dataset into an empty, initialised database (all or nothing)."""
+def load_demo(db: Database, today: date | None = None, operator: str | None = None) -> DemoSummary:
+    """Load the IECM demo dataset into an empty, initialised database (all or nothing).
+
+    ``operator``: an OS login to register as a demo quality coordinator, so whoever opens
+    the demo can try every task (unknown logins are read-only)."""
     # the parts import the services; loaded here so that ``has_data`` stays a light import
     from qms_tui.demo import (
         audits,
@@ -116,6 +119,8 @@ def load_demo(db: Database, today: date | None = None) -> DemoSummary:
         reviews.load(ctx)
         circles.load(ctx)
         documents.load_documents(ctx)
+        if operator and operator not in ctx.actors:
+            org.add_operator(ctx, operator)
         counts = {entity: session.execute(select(func.count()).select_from(model)).scalar_one()
                   for entity, model in MODELS.items()}
         trail_events = session.execute(select(func.count()).select_from(TrailEvent)).scalar_one()

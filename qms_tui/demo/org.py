@@ -100,3 +100,11 @@ def load(ctx: Ctx) -> None:
         })
         ctx.keep(f"p.{login}", dto)
         ctx.actors[login] = Actor(login=login, role=role, name=name, person_id=dto.id)
+
+
+def add_operator(ctx: Ctx, login: str) -> None:
+    """The person trying the demo, as a quality coordinator of the Secretaría Administrativa."""
+    org.create_person(ctx.session, ctx.system, {
+        "code": login, "name": f"Coordinación de calidad ({login})", "org_unit": "SA",
+        "position": "Persona usuaria de la demostración", "role": Role.COORDINATOR, "active": True,
+    })

@@ -217,3 +217,17 @@ def test_a_failure_leaves_the_database_empty(db, monkeypatch):
     assert not has_data(db)
     with db.read() as s:
         assert s.execute(select(func.count()).select_from(TrailEvent)).scalar_one() == 0
+
+
+def test_the_operator_becomes_a_demo_coordinator(db_url):
+    from qms_tui.db.session import Database
+    from qms_tui.demo import load_demo
+    from qms_tui.services import org
+    from qms_tui.services.setup import init_database
+
+    db = Database(db_url)
+    init_database(db)
+    load_demo(db, today=date(2025, 11, 20), operator="tester")
+    person = org.person_by_login(db, "tester")
+    assert person is not None and person.role == "coordinator" and person.active
+    db.dispose()
