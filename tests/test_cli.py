@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import gettext
 import os
 import subprocess
@@ -52,8 +53,9 @@ def fakes(monkeypatch):  # type: ignore[no-untyped-def]
     def has_data(db) -> bool:  # type: ignore[no-untyped-def]
         return db.url in loaded
 
-    def load_demo(db, today=None):  # type: ignore[no-untyped-def]
+    def load_demo(db, today=None, operator=None):  # type: ignore[no-untyped-def]
         calls["load_demo"].append(db.url)
+        calls.setdefault("operator", []).append(operator)
         loaded.add(db.url)
         return Summary()
 
@@ -287,6 +289,7 @@ def test_demo_creates_the_demo_database_once_and_opens_it(fakes, tmp_path):
     second = qms("demo", "--db", str(path))
     assert second.exit_code == 0, second.output
     assert fakes["load_demo"] == [f"sqlite:///{path}"]
+    assert fakes["operator"] == [getpass.getuser()]
     assert fakes["run_app"] == [(f"sqlite:///{path}", "en")] * 2
 
 

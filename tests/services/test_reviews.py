@@ -230,7 +230,7 @@ def test_gather_inputs_summarises_the_data_of_the_period(db, actor, review, data
     assert "Planned in the period and not yet performed: AUD-2025-02." in got["c6"]
     assert "Audit findings linked to clause 8.4: 1 (minor nonconformity 1)." in got["c7"]
     assert got["d"].endswith("No records in the period — complete by hand.")
-    assert "Open risks: 1 (high 1, medium 0, low 0); open opportunities: 1." in got["e"]
+    assert "Open risks: 1 (critical 0, high 1, medium 0, low 0); open opportunities: 1." in got["e"]
     assert "High risks: RO-001." in got["e"] and "Treatment: mitigate 1; without treatment: 0." in got["e"]
     assert f"{dataset['ofi'].code} Digitalizar las actas" in got["f"]
     assert "Improvement projects by PDCA stage: Do 1." in got["f"] and "RO-002" in got["f"]
@@ -286,6 +286,27 @@ def test_actions_of_a_review_not_tied_to_a_decision_are_listed_apart(db, actor, 
     assert [a.code for a in detail.other_actions] == [loose.code] and detail.outputs == ()
 
 
-def test_risk_levels():
-    assert [R.risk_level(5, 3), R.risk_level(2, 4), R.risk_level(2, 3), R.risk_level(None, 4)] == [
-        "high", "medium", "low", "low"]
+def test_actions_of_a_decision_carry_it_and_are_listed_under_it(db, actor, review):
+    _held(db, actor, review.code)
+    out, act = R.add_output(db, actor, review.code, "improvement", "Reforzar la capacitación",
+                            {**ACTION, "review_output": "SR-9999"})  # the decision is set by the service
+    other, _ = R.add_output(db, actor, review.code, "change", "Integrar el voto por internet")
+    extra = R.add_output_action(db, actor, other.code, ACTION)
+    assert (act.review_output_id, act.review_id) == (out.id, review.id)
+    assert (extra.review_output_id, extra.review_id) == (other.id, review.id)
+    with db.read() as s:
+        assert records.get_row(s, "action", act.code).review_output_id == out.id
+    detail = R.review_detail(db, review.code)
+    assert [(line.output.code, [a.code for a in line.actions]) for line in detail.outputs] == [
+        (out.code, [act.code]), (other.code, [extra.code])]
+    assert detail.outputs[0].actions[0].review_output_id == out.id and detail.other_actions == ()
+
+
+def test_risks_in_the_review_use_the_bands_of_the_register(db, actor, review):
+    with db.write() as s:
+        for title, lk, im in (("Caída del sistema de cómputo", 5, 4), ("Retraso de material", 4, 4),
+                              ("Ausentismo de funcionariado", 2, 3), ("Lluvia", 1, 2)):
+            records.create(s, actor, "risk", {"kind": "risk", "title": title, "likelihood": lk, "impact": im})
+    got = _by_item(R.gather_inputs(db, actor, review.code, today=TODAY, lang="en"))["e"]
+    assert "Open risks: 4 (critical 1, high 1, medium 1, low 1); open opportunities: 0." in got
+    assert "Critical risks: RO-001." in got and "High risks: RO-002." in got
