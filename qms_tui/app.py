@@ -9,7 +9,6 @@ cost never delays the first paint.
 from __future__ import annotations
 
 import asyncio
-import getpass
 import os
 import signal
 import sys
@@ -31,6 +30,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from qms_tui import i18n
+from qms_tui.config import os_login
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, Role
 from qms_tui.domain.errors import (
@@ -107,7 +107,7 @@ class QmsApp(App[None], inherit_bindings=False):
         self.db_url = db_url
         self._db = db
         self._db_lock = threading.Lock()
-        self.login = login or getpass.getuser()
+        self.login = login or os_login()
         self.today_override = today
         self.actor = Actor(login=self.login, role=Role.READER, name=self.login)
         self._actor_known = False
@@ -158,8 +158,10 @@ class QmsApp(App[None], inherit_bindings=False):
     def _refresh_actor_label(self) -> None:
         role = Role(self.actor.role).label() if self.actor.role in Role.values() else self.actor.role
         label = f"{self.actor.label} · {role}"
-        if self.read_only:
-            label = f"{self.actor.login} · {tr('read-only: not a QMS user')}" if self._actor_known else self.login
+        if self.read_only and not self._actor_known:
+            label = self.login
+        elif self.read_only and self.actor.person_id is None:
+            label = f"{self.actor.login} · {tr('read-only: not a QMS user')}"
         self.actor_label = label
 
     def on_worker_state_changed(self, event: Any) -> None:

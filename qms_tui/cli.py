@@ -241,7 +241,10 @@ def cli(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is None:
         url = current_url()
-        open_qms_database(url).dispose()
+        from qms_tui.db.probe import sqlite_at_head
+
+        if not sqlite_at_head(url):  # the light check said yes: SQLAlchemy waits for the TUI's worker
+            open_qms_database(url).dispose()
         run_tui(url)
 
 
@@ -357,6 +360,462 @@ def verify() -> None:
     click.echo(tr("trail verification failed: {n} problems in {events} events", n=len(problems),
                   events=events), err=True)
     click.get_current_context().exit(1)
+
+
+@cli.group(epilog="\b\nExamples:\n  qms scheduler run --db /srv/qms/qms.db\n  qms scheduler jobs\n"
+           "  qms scheduler tick --at 2025-07-01T08:00")
+@common_options
+def scheduler() -> None:
+    """The scheduler: reminders, scheduled reports and backups (one daemon per database).
+
+    Settings (lead days, folders, SMTP, time zone): the TOML file named by QMS_CONFIG.
+    """
+
+
+@scheduler.command("run", epilog="\b\nExample:\n  qms scheduler run --db postgresql://qms@dbhost/qms")
+@common_options
+def scheduler_run() -> None:
+    """Run the scheduler until stopped (SIGTERM). A second one on the same database exits 1."""
+    from qms_tui.jobs import commands
+
+    database = open_qms_database()
+    url = database.url
+    database.dispose()
+    click.get_current_context().exit(commands.run(url))
+
+
+@scheduler.command("jobs", epilog="\b\nExample:\n  qms scheduler jobs --db /srv/qms/qms.db")
+@common_options
+def scheduler_jobs() -> None:
+    """List the jobs: schedule, next run, last run, and whether the daemon is running."""
+    from qms_tui.jobs import commands
+
+    database = open_qms_database()
+    url = database.url
+    database.dispose()
+    commands.jobs(url)
+
+
+@scheduler.command("tick", epilog="\b\nExamples:\n  qms scheduler tick                      (from cron)\n"
+                   "  qms scheduler tick --at 2025-07-01T08:00 --job actions")
+@click.option("--at", "at", metavar="DATETIME",
+              help="The moment to run for (local time of the configured time zone; default: now).")
+@click.option("--job", "job_ids", multiple=True, metavar="ID", help="Only this job (repeatable).")
+@common_options
+def scheduler_tick(at: str | None, job_ids: tuple[str, ...]) -> None:
+    """Run once every job due at that moment (each at most once per scheduled time), then exit.
+
+    Exit status 1 if a job failed (it runs again at the next tick)."""
+    from qms_tui.jobs import commands
+
+    database = open_qms_database()
+    url = database.url
+    database.dispose()
+    click.get_current_context().exit(commands.tick(url, at, job_ids))
+
+
+# ---------------------------------------------------------------- import, export, restore (issue 7)
+
+
+def cli_actor(database: Database) -> Any:
+    """Who runs the command: the QMS user of the OS login (else a read-only actor)."""
+    return current_actor(database)
+
+
+def current_actor(database: Database) -> Any:
+    """Who runs the command, for every command that writes: the QMS user of the login — the
+    OS account (its uid, not $USER), or the PostgreSQL role with ``QMS_IDENTITY=database`` —
+    else a read-only actor, or a refusal with ``QMS_UNKNOWN_LOGIN=refuse``
+    (:func:`qms_tui.services.identity.resolve_actor`)."""
+    from qms_tui.services.identity import resolve_actor
+
+    return resolve_actor(database)
+
+
+@cli.group("import", epilog="\b\nExample:\n  qms import measurements mediciones.csv --dry-run")
+@common_options
+def import_group() -> None:
+    """Load data from files (all or nothing)."""
+
+
+@import_group.command("measurements", epilog="\b\nExamples:\n  qms import measurements mediciones.csv --dry-run\n"
+                      "  qms import measurements 2025-T1.xlsx --replace --db /srv/qms/qms.db\n\n"
+                      "\b\nColumns (first row): indicator, period, value[, note][, evidence]\n"
+                      "  indicator  an indicator code (IND-007)\n"
+                      "  period     2025-03, 2025-Q1, 2025-S1, 2025, or 2025-06-01 (per-event)\n"
+                      "  value      a number, decimals with a point (98.5)\n"
+                      "  evidence   a file path, relative to the imported file's folder")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would be written; write nothing.")
+@click.option("--replace", is_flag=True, help="Replace measurements that already exist for the same period.")
+@common_options
+def import_measurements_command(file: Path, dry_run: bool, replace: bool) -> None:
+    """Import measurements from FILE (.csv or .xlsx): every row is checked first; if any is
+    bad, nothing is written and each bad row is named (line, column, reason); exit status 1."""
+    from qms_tui.services.importer import import_measurements
+
+    database = open_qms_database()
+    try:
+        report = import_measurements(database, cli_actor(database), file, replace=replace, dry_run=dry_run)
+    finally:
+        database.dispose()
+    if dry_run:
+        click.echo(tr("dry run: {rows} rows are valid ({new} new, {replaced} replacing a stored value); "
+                      "nothing was written", rows=report.rows, new=report.new, replaced=report.replaced))
+    else:
+        click.echo(tr("imported {rows} measurements ({new} new, {replaced} replaced) from {path}",
+                      rows=report.rows, new=report.new, replaced=report.replaced, path=str(file)))
+
+
+@cli.command("export", epilog="\b\nExample:\n  qms export respaldo-2025-06-30.json --db /srv/qms/qms.db")
+@click.argument("file", type=click.Path(path_type=Path))
+@common_options
+def export_command(file: Path) -> None:
+    """Write every record, the audit trail included, to FILE (JSON; `qms restore` reads it)."""
+    from qms_tui.services.backup import export_all
+
+    database = open_qms_database()
+    try:
+        summary = export_all(database, file)
+    finally:
+        database.dispose()
+    click.echo(tr("exported {rows} rows ({events} trail events) to {path}", rows=summary.rows,
+                  events=summary.events, path=str(file)))
+
+
+@cli.command("restore", epilog="\b\nExample:\n  qms restore respaldo-2025-06-30.json --db /srv/qms/nueva.db")
+@click.argument("file", type=click.Path(path_type=Path))
+@common_options
+def restore_command(file: Path) -> None:
+    """Load FILE (written by `qms export`) into an empty database; the schema is created
+    first if the database has none. Refused if the database holds any record."""
+    from qms_tui.db import migrate
+    from qms_tui.services.backup import read_export, restore_all
+    from qms_tui.services.setup import init_database
+
+    document = read_export(file)  # a file that cannot be restored changes nothing
+    url = current_url()
+    new_file = _sqlite_file_missing(url)
+    database = open_database(url)
+    try:
+        if migrate.current_revision(database) is None:
+            init_database(database)
+        require_schema(database)
+        summary = restore_all(database, file, document=document)
+    except BaseException:
+        database.dispose()
+        if new_file:  # the database this command created goes too
+            from sqlalchemy.engine import make_url
+
+            name = make_url(url).database or ""
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(name + suffix).unlink(missing_ok=True)
+        raise
+    database.dispose()
+    click.echo(tr("restored {rows} rows ({events} trail events) from {path}", rows=summary.rows,
+                  events=summary.events, path=str(file)))
+
+
+# ---------------------------------------------------------------- reports (issue 4)
+
+
+def report_output_options(f: F) -> F:
+    f = click.option("--author", metavar="NAME", help="Who generated it (default: your login name).")(f)
+    return click.option("-o", "--output", "output", metavar="FILE.pdf",
+                        help="The PDF to write (required; written whole or not at all).")(f)
+
+
+def run_report(kind: str, output: str | None, author: str | None, **params: Any) -> None:
+    """Check the arguments, open the database, render, print where the PDF went."""
+    from qms_tui.domain.errors import UsageError
+    from qms_tui.reports.run import ReportRequest, check_output, generate, parse_day, resolve
+
+    if not output:
+        raise UsageError(N_("say where to write the report: -o FILE.pdf"))
+    for name, option in (("start", "--from"), ("end", "--to")):
+        if name in params:
+            params[name] = parse_day(option, params[name])
+    request = resolve(ReportRequest(kind=kind, out=output, lang=get_language(), author=author, **params))
+    check_output(output)
+    database = open_qms_database()
+    live = sys.stderr.isatty()
+
+    def progress(done: int, total: int, name: str) -> None:
+        if live:
+            click.echo("\r" + tr("rendering: {done}/{total}", done=done, total=total) + "   ", err=True, nl=False)
+
+    try:
+        result = generate(database, request, progress=progress)
+    finally:
+        database.dispose()
+        if live:
+            click.echo("", err=True)
+    click.echo(tr("wrote {path} ({pages} pages in {seconds} s)", path=str(result.path), pages=result.pages,
+                  seconds=f"{result.seconds:.1f}"))
+
+
+@cli.group(epilog="\b\nExamples:\n  qms report evidence --standard iso54001 -o dossier.pdf\n"
+           "  qms report audit AUD-2025-01 --lang en -o AUD-2025-01.pdf")
+@common_options
+def report() -> None:
+    """PDF reports (PDF/A-3b, with a manifest of the records and their SHA-256 attached)."""
+
+
+@report.command("evidence", epilog="\b\nExamples:\n  qms report evidence --standard iso54001 -o /tmp/e.pdf\n"
+                "  qms report evidence --standard iso9001 --from 2025-01-01 --to 2025-12-31 --lang en -o e.pdf")
+@click.option("--standard", metavar="iso9001|iso54001", help="The standard whose clauses index the dossier.")
+@click.option("--from", "start", metavar="DATE", help="First day of the period (default: one year before --to).")
+@click.option("--to", "end", metavar="DATE", help="Last day of the period (default: today).")
+@report_output_options
+@common_options
+def report_evidence(standard: str | None, start: str | None, end: str | None, output: str | None,
+                    author: str | None) -> None:
+    """The evidence dossier: for each clause, the records that evidence it in the period; clauses
+    without evidence are listed as gaps."""
+    run_report("evidence", output, author, standard=standard, start=start, end=end)
+
+
+@report.command("audit", epilog="\b\nExample:\n  qms report audit AUD-2025-01 -o AUD-2025-01.pdf")
+@click.argument("code")
+@report_output_options
+@common_options
+def report_audit(code: str, output: str | None, author: str | None) -> None:
+    """The report of audit CODE: plan, team, checklist, findings, conclusions, nonconformities."""
+    run_report("audit", output, author, code=code)
+
+
+@report.command("review", epilog="\b\nExample:\n  qms report review RD-2025-01 -o minuta.pdf")
+@click.argument("code")
+@report_output_options
+@common_options
+def report_review(code: str, output: str | None, author: str | None) -> None:
+    """The minutes of management review CODE: inputs (9.3.2), decisions and actions (9.3.3)."""
+    run_report("review", output, author, code=code)
+
+
+@report.command("project", epilog="\b\nExample:\n  qms report project PM-2025-01 -o proyecto.pdf")
+@click.argument("code")
+@report_output_options
+@common_options
+def report_project(code: str, output: str | None, author: str | None) -> None:
+    """The report of improvement project CODE: baseline, target, measured benefit, meetings."""
+    run_report("project", output, author, code=code)
+
+
+@report.command("indicators", epilog="\b\nExamples:\n  qms report indicators -o indicadores.pdf\n"
+                "  qms report indicators --period 2025-Q3 -o 2025-Q3.pdf")
+@click.option("--period", metavar="PERIOD", help="2025, 2025-S1, 2025-Q3 or 2025-07 (default: this year).")
+@report_output_options
+@common_options
+def report_indicators(period: str | None, output: str | None, author: str | None) -> None:
+    """Indicator results of a period, each with its chart against target and thresholds."""
+    run_report("indicators", output, author, period=period)
+
+
+@report.command("capa", epilog="\b\nExample:\n  qms report capa -o capa.pdf")
+@report_output_options
+@common_options
+def report_capa(output: str | None, author: str | None) -> None:
+    """The nonconformity and action log, with the ageing of open nonconformities by severity."""
+    run_report("capa", output, author)
+
+
+# ---------------------------------------------------------------- electoral calendar (issue 10)
+
+
+def _cli_date(raw: str | None, name: str) -> Any:
+    from qms_tui.domain.errors import FieldError
+    from qms_tui.domain.fields import parse_date
+
+    try:
+        return parse_date(raw) if raw else None
+    except ValueError as exc:
+        raise ValidationError([FieldError(name, str(exc))]) from None
+
+
+@cli.group(epilog="\b\nExamples:\n  qms events list\n  qms events shift PELE-PJ-2024-2025 --to 2025-06-08\n"
+           "  qms events freeze --on 2025-05-25")
+@common_options
+def events() -> None:
+    """Electoral events: key days, dates planned relative to them, freeze windows."""
+
+
+@events.command("list", epilog="\b\nExample:\n  qms events list --db /srv/qms/qms.db")
+@common_options
+def events_list() -> None:
+    """Every event by key day: its dates, its freeze window and how many dates are anchored to it."""
+    from qms_tui.services.calendar import events as list_events
+
+    database = open_qms_database()
+    try:
+        rows = list_events(database)
+    finally:
+        database.dispose()
+    for e in rows:
+        click.echo(tr("{code}  key day {key}  ({start} – {end})  freeze {fstart} – {fend}  {n} anchored  {name}",
+                      code=e.code, key=e.key_date.isoformat(), start=e.start_date.isoformat(),
+                      end=e.end_date.isoformat(), fstart=e.freeze_start.isoformat(),
+                      fend=e.freeze_end.isoformat(), n=e.anchors, name=e.name))
+
+
+@events.command("shift", epilog="\b\nExample:\n  qms events shift PELO-2026-2027 --to 2027-06-13")
+@click.argument("code")
+@click.option("--to", "to", required=True, metavar="DATE", help="The new key day (2027-06-13).")
+@common_options
+def events_shift(code: str, to: str) -> None:
+    """Move the key day of event CODE to DATE: the event, its stages and every date planned
+    relative to it move by the same number of days, in one transaction recorded in the trail.
+    Prints one line per date moved."""
+    from qms_tui.services.calendar import shift_event
+
+    day = _cli_date(to, "to")
+    database = open_qms_database()
+    try:
+        result = shift_event(database, cli_actor(database), code, day)
+    finally:
+        database.dispose()
+    for m in result.moved:
+        click.echo(m.line())
+    for m in result.kept:
+        click.echo(tr("{code} {field} {date} kept (finished)", code=m.code, field=m.field, date=m.old.isoformat()))
+    click.echo(tr("{event}: key day {old} → {new} ({days} days); {n} dates moved",
+                  event=result.event, old=result.old_key.isoformat(), new=result.new_key.isoformat(),
+                  days=f"{result.days:+d}", n=len(result.moved)))
+
+
+@events.command("freeze", epilog="\b\nExamples:\n  qms events freeze\n  qms events freeze --on 2025-05-25")
+@click.option("--on", "on", metavar="DATE", help="The day to look at (default: today).")
+@common_options
+def events_freeze(on: str | None) -> None:
+    """The freeze windows active today (or on DATE): controlled documents and process
+    definitions change only as emergency changes."""
+    from datetime import date
+
+    from qms_tui.services.freeze import active_freezes
+
+    day = _cli_date(on, "on") or date.today()
+    database = open_qms_database()
+    try:
+        found = active_freezes(database, day)
+    finally:
+        database.dispose()
+    if not found:
+        click.echo(tr("no freeze window on {day}", day=day.isoformat()))
+    for f in found:
+        click.echo(tr("{event}: frozen from {start} to {end} (key day {key}) — {name}", event=f.event,
+                      start=f.start.isoformat(), end=f.end.isoformat(), key=f.key_date.isoformat(), name=f.name))
+
+
+# ---------------------------------------------------------------- users (issue 6)
+
+
+@cli.group(epilog="\b\nExamples:\n  qms users add lhernandez --name \"Laura Hernández\" --role coordinator\n"
+           "  qms users list\n  qms users set-role jlopez process_owner\n  qms users disable jlopez\n"
+           "  qms users passwd lhernandez\n\n"
+           "\b\nRoles: admin, coordinator, process_owner, auditor, reader (read-only).\n"
+           "The first administrator of a database may be added by anybody (bootstrap).")
+@common_options
+def users() -> None:
+    """QMS users: logins (OS or database login), roles, signing PINs."""
+
+
+def _users_call(call: Callable[[Database, Any], Any]) -> Any:
+    database = open_qms_database()
+    try:
+        return call(database, current_actor(database))
+    finally:
+        database.dispose()
+
+
+@users.command("add", epilog="\b\nExample:\n  qms users add lhernandez --name \"Laura Hernández\" "
+               "--role coordinator --unit SA")
+@click.argument("login")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--role", required=True, metavar="ROLE", help="admin, coordinator, process_owner, auditor or reader.")
+@click.option("--email", metavar="E-MAIL", help="E-mail address (notifications).")
+@click.option("--unit", metavar="CODE", help="Organizational unit code.")
+@common_options
+def users_add(login: str, name: str, role: str, email: str | None, unit: str | None) -> None:
+    """Register LOGIN (the OS or database login) as a QMS user with ROLE."""
+    from qms_tui.services import users as svc
+
+    added = _users_call(lambda db, actor: svc.add_user(db, actor, login, name, role, email=email, org_unit=unit))
+    click.echo(tr("added {login} ({role})", login=added.user.code, role=_role_label(added.user.role)))
+    if added.bootstrapped:
+        click.echo(tr("bootstrap: {login} is the first administrator of this database", login=added.user.code))
+
+
+def _role_label(role: str) -> str:
+    from qms_tui.domain.enums import Role
+
+    return Role(role).label() if role in Role.values() else role
+
+
+@users.command("list", epilog="\b\nExample:\n  qms users list --db /srv/qms/qms.db")
+@common_options
+def users_list() -> None:
+    """Every user: login, role, active or disabled, whether they have a signing PIN, name."""
+    from qms_tui.services import users as svc
+
+    database = open_qms_database()
+    try:
+        rows = svc.list_users(database)
+    finally:
+        database.dispose()
+    for u in rows:
+        state = tr("active") if u.active else tr("disabled")
+        pin = tr("PIN") if u.has_pin else "-"
+        click.echo(f"{u.login:<16} {_role_label(u.role):<24} {state:<10} {pin:<4} {u.name}"
+                   + (f" · {u.org_unit}" if u.org_unit else ""))
+
+
+@users.command("set-role", epilog="\b\nExample:\n  qms users set-role jlopez auditor")
+@click.argument("login")
+@click.argument("role")
+@common_options
+def users_set_role(login: str, role: str) -> None:
+    """Give LOGIN the role ROLE."""
+    from qms_tui.services import users as svc
+
+    dto = _users_call(lambda db, actor: svc.set_role(db, actor, login, role))
+    click.echo(tr("{login} is now {role}", login=dto.code, role=_role_label(dto.role)))
+
+
+@users.command("disable", epilog="\b\nExample:\n  qms users disable jlopez")
+@click.argument("login")
+@common_options
+def users_disable(login: str) -> None:
+    """Disable LOGIN: from now on they can only read. Their records and signatures stay."""
+    from qms_tui.services import users as svc
+
+    dto = _users_call(lambda db, actor: svc.disable_user(db, actor, login))
+    click.echo(tr("{login} is disabled", login=dto.code))
+
+
+@users.command("passwd", epilog="\b\nExample:\n  qms users passwd lhernandez")
+@click.argument("login")
+@common_options
+def users_passwd(login: str) -> None:
+    """Set the signing PIN of LOGIN (asked twice, not shown). It is asked again whenever they
+    sign (approve, verify effectiveness, close). Your own: the current PIN is asked first."""
+    from qms_tui.services import users as svc
+
+    database = open_qms_database()
+    try:
+        actor = current_actor(database)
+        if login != actor.login:  # someone else's PIN: refuse before asking anything
+            from qms_tui.domain.permissions import authorize
+
+            authorize(actor, "person", "manage_users")
+        current = None
+        if svc.has_pin(database, login) and login == actor.login:
+            current = click.prompt(tr("Current signing PIN"), hide_input=True)
+        pin = click.prompt(tr("New signing PIN"), hide_input=True,
+                           confirmation_prompt=tr("Repeat the new signing PIN"))
+        dto = svc.set_pin(database, actor, login, pin, current)
+    finally:
+        database.dispose()
+    click.echo(tr("signing PIN of {login} set", login=dto.code))
 
 
 def main(argv: list[str] | None = None) -> None:

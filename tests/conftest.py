@@ -16,8 +16,10 @@ PG_URL = os.environ.get("QMS_TEST_POSTGRES_URL")
 
 
 @pytest.fixture(autouse=True)
-def _english_by_default() -> Iterator[None]:
-    """Tests read messages in English unless they choose Spanish."""
+def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read messages in English unless they choose Spanish (``--lang es`` or
+    ``i18n.set_language("es")``); the CLI and subprocesses read ``QMS_LANG``."""
+    monkeypatch.setenv("QMS_LANG", "en")
     i18n.set_language("en")
     yield
     i18n.set_language("en")

@@ -85,6 +85,7 @@ def load_demo(db: Database, today: date | None = None, operator: str | None = No
     # the parts import the services; loaded here so that ``has_data`` stays a light import
     from qms_tui.demo import (
         audits,
+        calendar,
         capa,
         circles,
         documents,
@@ -97,13 +98,16 @@ def load_demo(db: Database, today: date | None = None, operator: str | None = No
     )
     from qms_tui.demo.context import SYSTEM_LOGIN, Ctx, system_actor
     from qms_tui.domain import clock
+    from qms_tui.services import breaches, freeze
 
     today = today or date.today()
     if has_data(db):
         raise DemoRefused(N_("the database already holds data; the demo loads only into an "
                              "empty database"))
     started = time.perf_counter()
-    with clock.frozen(today), db.write() as session:  # codes and defaults follow the demo's today
+    # codes and defaults follow the demo's today; the demo scripts its own drafts (no breach
+    # rules) and replays decided history (no freeze window applies)
+    with clock.frozen(today), breaches.paused(), freeze.paused(), db.write() as session:
         ctx = Ctx(session, today)
         ctx.actors[SYSTEM_LOGIN] = system_actor()
         org.load(ctx)
@@ -119,6 +123,7 @@ def load_demo(db: Database, today: date | None = None, operator: str | None = No
         reviews.load(ctx)
         circles.load(ctx)
         documents.load_documents(ctx)
+        calendar.load(ctx)  # dates planned relative to the judicial election's key day
         if operator and operator not in ctx.actors:
             org.add_operator(ctx, operator)
         counts = {entity: session.execute(select(func.count()).select_from(model)).scalar_one()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from qms_tui.domain.enums import N_
+
 
 class QmsError(Exception):
     """Base of every error meant for the user (never shown as a traceback)."""
@@ -56,7 +58,7 @@ class ValidationError(QmsError):
     """Input refused; carries every field error, each naming its field."""
 
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("invalid input")
+        super().__init__(N_("invalid input"))
         self.errors = errors
 
     @property
@@ -78,9 +80,14 @@ class NotFound(QmsError):
     """No record with that code."""
 
     def __init__(self, entity: str, code: str) -> None:
-        super().__init__("{entity} {code} does not exist", entity=entity, code=code)
+        super().__init__(N_("{entity} {code} does not exist"), entity=entity, code=code)
         self.entity = entity
         self.code = code
+
+    def __str__(self) -> str:
+        from qms_tui.i18n import tr
+
+        return tr(self.message, entity=tr(self.entity), code=self.code)
 
 
 class TransitionError(QmsError):

@@ -108,7 +108,7 @@ def _parse(field: Field, raw: Any, clause_known: Callable[[str], bool] | None) -
             raise ValueError(N_("must be a number")) from None
         if not math.isfinite(value):
             raise ValueError(N_("must be a number"))
-        return value
+        return value + 0.0  # -0.0 → 0.0: SQLite drops the sign, which would break trail verification
     if kind == "date":
         return parse_date(raw)
     if kind == "bool":

@@ -6,6 +6,8 @@ Every figure is focusable; enter opens the list (filtered) or the record behind 
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 from textual import on, work
@@ -37,6 +39,9 @@ PANELS = {
 BUCKET_LABELS = {"0-30": "0–30", "31-60": "31–60", "61-90": "61–90", "90+": "> 90"}
 STAGES = (E.Pdca.PLAN, E.Pdca.DO, E.Pdca.CHECK, E.Pdca.ACT)
 MAX_OVERDUE = 8
+MAX_INDICATORS = 12  # per objective card
+_LIGHT_ORDER = {"red": 0, "yellow": 1, "none": 2, "green": 3}
+_BENCH_EXIT_AFTER_PAINT = bool(os.environ.get("QMS_BENCH_EXIT_AFTER_PAINT"))
 
 
 def _label(text: str, classes: str = "") -> Label:
@@ -86,6 +91,8 @@ The state of the quality management system today.
         return panel
 
     def on_screen_resume(self) -> None:
+        if _BENCH_EXIT_AFTER_PAINT and self.data is None:
+            self.call_after_refresh(_bench_mark, "first-paint")
         self.load()
 
     def action_reload(self) -> None:
@@ -116,6 +123,8 @@ The state of the quality management system today.
             figures = self.query(Figure)
             if figures:
                 figures.first().focus(scroll_visible=False)
+        if _BENCH_EXIT_AFTER_PAINT:  # bench/run: launch -> first data paint, then leave
+            self.call_after_refresh(lambda: (_bench_mark("painted"), self.app.exit()))
 
     async def _fill(self, key: str, widgets: list[Widget]) -> None:
         panel = self.query_one(f"#panel-{key}")
@@ -148,13 +157,26 @@ The state of the quality management system today.
                 id=f"fig-{card.code}", classes="objective",
                 tooltip=tr("Enter: the indicators of {code}", code=card.code),
             ))
-            out.extend(self._indicator(i) for i in card.indicators)
+            out.extend(self._indicators(card.indicators, ("list", "indicator", {"objective": card.code}, card.code),
+                                        f"fig-{card.code}-more"))
             if not card.indicators:
                 out.append(_label("   " + tr("(no indicators)"), "dash-empty"))
         if d.unlinked:
             out.append(_label(tr("Indicators without an objective"), "dash-subtitle"))
-            out.extend(self._indicator(i) for i in d.unlinked)
+            codes = [i.code for i in d.unlinked]
+            out.extend(self._indicators(d.unlinked, ("list", "indicator", {"code": codes}, None), "fig-unlinked-more"))
         return out
+
+    def _indicators(self, lights: Any, more: tuple[Any, ...], more_id: str) -> list[Widget]:
+        """The indicators of a card; past MAX_INDICATORS only the worst ones and "… and n
+        more" (a large institute has hundreds per objective: one widget each would take
+        seconds to mount, and nobody reads them on the home screen)."""
+        if len(lights) <= MAX_INDICATORS:
+            return [self._indicator(i) for i in lights]
+        worst = sorted(lights, key=lambda i: (_LIGHT_ORDER.get(i.light, 2), i.code))[:MAX_INDICATORS]
+        rest = Figure(_label("   " + tr("… and {n} more", n=fmt_int(len(lights) - MAX_INDICATORS))),
+                      target=more, id=more_id)
+        return [*(self._indicator(i) for i in worst), rest]
 
     def _indicator(self, i: Any) -> Figure:
         tooltip = None
@@ -259,6 +281,11 @@ The state of the quality management system today.
         else:
             where, caption = rest
             self.qms.open_list(entity, where=where, caption=caption, push=True)
+
+
+def _bench_mark(what: str) -> None:
+    """bench/startup.py reads these lines (only with QMS_BENCH_EXIT_AFTER_PAINT set)."""
+    os.write(2, f"qms-bench-{what} {time.time():.6f}\n".encode())
 
 
 def _one_line(text: str, width: int = 70) -> str:

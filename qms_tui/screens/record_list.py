@@ -17,7 +17,7 @@ from qms_tui.screens.base import QmsScreen
 from qms_tui.screens.columns import cells, columns_for, ref_fields
 from qms_tui.widgets.app_header import AppHeader
 from qms_tui.widgets.labels import entity_plural
-from qms_tui.widgets.paged_table import PagedTable, TablePage
+from qms_tui.widgets.paged_table import COUNT_CAP, PagedTable, TablePage
 
 
 class RecordListScreen(QmsScreen[None]):
@@ -32,6 +32,7 @@ One page of records at a time (100 rows); the status line says which rows you se
 - **s** sorts by the column under the cursor (again: reverse order; again: no sort).
   Clicking a column header does the same.
 - **[** and **]** (or ctrl+PgUp / ctrl+PgDn) show the previous or next page.
+- **x** exports the rows of the list, as filtered and sorted, to a CSV or XLSX file.
 - **esc** goes back.
 """)
 
@@ -40,6 +41,7 @@ One page of records at a time (100 rows); the status line says which rows you se
     BINDINGS = [
         Binding("n", "new", N_("New"), tooltip=N_("Create a new record")),
         Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the selected record")),
+        Binding("x", "export", N_("Export"), tooltip=N_("Export the rows of this list to CSV or XLSX")),
         Binding("f5,ctrl+r", "reload", N_("Reload"), show=False),
     ]
 
@@ -79,9 +81,10 @@ One page of records at a time (100 rows); the status line says which rows you se
         page = list_records(
             self.services_db(), self.entity, text=text, where=self.where, order=order,
             descending=descending, offset=offset, limit=limit, ref_fields=ref_fields(self.entity),
+            count_cap=COUNT_CAP if text.strip() else None,
         )
         rows = [(row.code, cells(self.entity, row, page.refs)) for row in page.rows]
-        return TablePage(rows, page.total, page.offset)
+        return TablePage(rows, page.total, page.offset, page.exact)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new", "edit"):
@@ -102,6 +105,11 @@ One page of records at a time (100 rows); the status line says which rows you se
 
     def action_new(self) -> None:
         self.qms.open_form(self.entity, None, self._saved)
+
+    def action_export(self) -> None:
+        from qms_tui.screens.dialogs.export_list import export_current_list
+
+        export_current_list(self)
 
     def action_edit(self) -> None:
         code = self.table.current_code

@@ -14,9 +14,35 @@ from typing import Any
 
 from qms_tui.domain.enums import N_
 
-DETAIL_SCREENS: dict[str, str] = {}
+DETAIL_SCREENS: dict[str, str] = {
+    "nonconformity": "qms_tui.screens.nonconformity:NonconformityScreen",
+    "audit": "qms_tui.screens.audit:AuditScreen",
+    "indicator": "qms_tui.screens.indicator:IndicatorScreen",
+    "process": "qms_tui.screens.process:ProcessScreen",
+    "event": "qms_tui.screens.event:EventScreen",
+    "policy": "qms_tui.screens.policy:PolicyScreen",
+    "objective": "qms_tui.screens.objective:ObjectiveScreen",
+    "risk": "qms_tui.screens.risk:RiskScreen",
+    "review": "qms_tui.screens.review:ReviewScreen",
+    "circle": "qms_tui.screens.circle:CircleScreen",
+    "meeting": "qms_tui.screens.meeting:MeetingScreen",
+    "project": "qms_tui.screens.project:ProjectScreen",
+    "document": "qms_tui.screens.document:DocumentScreen",
+    "evidence": "qms_tui.screens.evidence:EvidenceScreen",
+}
 
-COMMANDS: list[tuple[str, str, str]] = []
+COMMANDS: list[tuple[str, str, str]] = [
+    (N_("Inbox"), N_("Notifications addressed to you"), "qms_tui.screens.inbox:open_inbox"),
+    (N_("Audit trail"), N_("Who changed what and when (read-only)"), "qms_tui.screens.trail:open_trail"),
+    (N_("My changes in the audit trail"), N_("What you changed, newest first"), "qms_tui.screens.trail:open_my_trail"),
+    (N_("Electoral timeline"), N_("Stages of an event with its quality activities"), "qms_tui.screens.timeline:open_timeline"),
+    (N_("Risk register"), N_("Every risk and opportunity, highest level first"),
+     "qms_tui.screens.risk_register:open_register"),
+    (N_("Add an evidence file"), N_("Store a file from a path with its SHA-256"), "qms_tui.screens.evidence:add_evidence"),
+    (N_("Reports"), N_("Generate certification-evidence PDFs"), "qms_tui.screens.reports:open_reports"),
+    (N_("Import measurements"), N_("Load measurements from a CSV or XLSX file"),
+     "qms_tui.screens.import_measurements:open_import"),
+]
 
 
 def load(target: str) -> Any:

@@ -45,7 +45,7 @@ from qms_tui.domain.fields import Field, is_blank, parse_all
 from qms_tui.domain.permissions import authorize
 from qms_tui.domain.specs import FIELD_LABELS, SPECS, dates_in_order
 from qms_tui.i18n import get_language, tr
-from qms_tui.services import records, trail
+from qms_tui.services import records, signatures, trail
 from qms_tui.services.org import person_id_for_login
 from qms_tui.services.tx import Tx, reading, writing
 
@@ -334,9 +334,13 @@ def perform_audit(tx: Tx, actor: Actor, code: str, actual_start: Any, actual_end
 
 
 def accept_report(
-    tx: Tx, actor: Actor, code: str, conclusions: str | None = None, accepted_on: Any = None
+    tx: Tx, actor: Actor, code: str, conclusions: str | None = None, accepted_on: Any = None,
+    *, pin: str | None = None, comment: str | None = None,
 ) -> Any:
-    """performed → report_accepted: conclusions (given or stored) and no pending checklist item."""
+    """performed → report_accepted: conclusions (given or stored) and no pending checklist item.
+    Accepted by a quality coordinator or an administrator (the programme manager, not the
+    auditors who wrote it), who signs it "approved" (``pin``: their signing PIN, if any)."""
+    signatures.before_signing(tx, actor, "audit", pin)
     with writing(tx) as s:
         audit = _audit(s, code)
         lifecycle.check(lifecycle.AUDIT, audit.status, S.REPORT_ACCEPTED, S)
@@ -355,8 +359,10 @@ def accept_report(
         ).scalars().all()
         if pending:
             raise TransitionError(N_("checklist items still pending: {items}"), items=", ".join(pending))
-        return _move(s, actor, audit, S.REPORT_ACCEPTED, {
+        accepted = _move(s, actor, audit, S.REPORT_ACCEPTED, {
             "conclusions": text, "report_accepted_on": on, "report_accepted_by_id": acting_person_id(s, actor)})
+        signatures.sign(s, actor, "audit", audit, signatures.Meaning.APPROVED, comment, pin=pin)
+        return accepted
 
 
 def close_audit(tx: Tx, actor: Actor, code: str, closed_on: Any = None) -> Any:

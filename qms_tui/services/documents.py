@@ -40,7 +40,7 @@ from qms_tui.domain.enums import N_, TrailAction
 from qms_tui.domain.errors import FieldError, NotFound, QmsError, TransitionError, ValidationError
 from qms_tui.domain.fields import Field, is_blank, parse_all
 from qms_tui.domain.specs import SPECS
-from qms_tui.services import records
+from qms_tui.services import freeze, records, signatures
 from qms_tui.services.tx import Tx, reading, writing
 
 V = E.VersionStatus
@@ -109,20 +109,28 @@ def create_document(tx: Tx, actor: Actor, data: Mapping[str, Any]) -> Any:
 
 
 def update_document(
-    tx: Tx, actor: Actor, code: str, changes: Mapping[str, Any], expected_version: int | None = None
+    tx: Tx, actor: Actor, code: str, changes: Mapping[str, Any], expected_version: int | None = None,
+    *, emergency_reason: str | None = None,
 ) -> Any:
-    with writing(tx) as s:
-        return records.update(s, actor, "document", code, changes, expected_version=expected_version)
+    """Change a document's fields (refused during a freeze window unless an emergency change)."""
+    with writing(tx) as s, freeze.guard(s, actor, "document", emergency_reason=emergency_reason) as change:
+        dto = records.update(s, actor, "document", code, changes, expected_version=expected_version,
+                             summary=change.note())
+        change.sign_as("document", dto.code)
+        return dto
 
 
 # ---------------------------------------------------------------- versions
 
 
-def add_version(tx: Tx, actor: Actor, document_code: str, data: Mapping[str, Any]) -> Any:
+def add_version(tx: Tx, actor: Actor, document_code: str, data: Mapping[str, Any], *,
+                emergency_reason: str | None = None) -> Any:
     """A new draft version (``label``, ``change_summary``, ``effective_from``,
-    ``evidence``). Refused while another version is in preparation, or if the label exists."""
-    with writing(tx) as s:
+    ``evidence``). Refused while another version is in preparation, or if the label exists,
+    or during a freeze window unless an emergency change."""
+    with writing(tx) as s, freeze.guard(s, actor, "document", emergency_reason=emergency_reason) as change:
         doc = records.get_row(s, "document", document_code, lock=True)
+        change.sign_as("document", doc.code)
         vdata = {**{k: v for k, v in data.items() if k != "document"}, "document": doc.code}
         values = records.validate(s, SPECS["document_version"], vdata)
         versions = _versions(s, doc.id)
@@ -135,7 +143,8 @@ def add_version(tx: Tx, actor: Actor, document_code: str, data: Mapping[str, Any
         if any(v.label.casefold() == label for v in versions):
             raise ValidationError([FieldError("label", N_("version {version} of this document already exists"),
                                               {"version": values["label"]})])
-        return records.create(s, actor, "document_version", vdata, extra={"status": V.DRAFT.value})
+        return records.create(s, actor, "document_version", vdata, extra={"status": V.DRAFT.value},
+                              summary=change.note())
 
 
 def discard_version(tx: Tx, actor: Actor, version_code: str) -> None:
@@ -148,10 +157,12 @@ def discard_version(tx: Tx, actor: Actor, version_code: str) -> None:
         records.remove(s, actor, "document_version", version.code)
 
 
-def submit_version(tx: Tx, actor: Actor, version_code: str) -> Any:
-    """draft → in_review."""
-    with writing(tx) as s:
-        return _move(s, actor, records.get_row(s, "document_version", version_code, lock=True), V.IN_REVIEW)
+def submit_version(tx: Tx, actor: Actor, version_code: str, *, emergency_reason: str | None = None) -> Any:
+    """draft → in_review (refused during a freeze window unless an emergency change)."""
+    with writing(tx) as s, freeze.guard(s, actor, "document", emergency_reason=emergency_reason) as change:
+        version = records.get_row(s, "document_version", version_code, lock=True)
+        change.sign_as("document_version", version.code)
+        return _move(s, actor, version, V.IN_REVIEW, summary=change.note(f"{version.status} → {V.IN_REVIEW}"))
 
 
 def return_version(tx: Tx, actor: Actor, version_code: str, reason: str) -> Any:
@@ -163,13 +174,17 @@ def return_version(tx: Tx, actor: Actor, version_code: str, reason: str) -> Any:
 
 
 def approve_version(
-    tx: Tx, actor: Actor, version_code: str, approved_on: Any = None, effective_from: Any = None
+    tx: Tx, actor: Actor, version_code: str, approved_on: Any = None, effective_from: Any = None,
+    *, emergency_reason: str | None = None, pin: str | None = None, comment: str | None = None,
 ) -> Any:
     """in_review → approved by the person of the actor, on ``approved_on`` (today by
     default), effective from ``effective_from`` (given, stored, or the approval date).
     The previously approved version becomes obsolete; the document's next review is
-    ``approved_on`` + ``review_months`` when the document has a review period."""
-    with writing(tx) as s:
+    ``approved_on`` + ``review_months`` when the document has a review period. Refused
+    during a freeze window unless an emergency change. Signed "approved" by the acting
+    person (``pin``: their signing PIN, if they have one; ``comment``: kept with it)."""
+    signatures.before_signing(tx, actor, "document_version", pin)
+    with writing(tx) as s, freeze.guard(s, actor, "document", emergency_reason=emergency_reason) as change:
         values = _parse((Field("approved_on", "date"), Field("effective_from", "date")),
                         {"approved_on": approved_on, "effective_from": effective_from})
         version = records.get_row(s, "document_version", version_code, lock=True)
@@ -184,7 +199,10 @@ def approve_version(
             if old.status == V.APPROVED and old.id != version.id:
                 _move(s, actor, old, V.OBSOLETE, summary=f"{V.APPROVED} → {V.OBSOLETE}: {version.code}")
         approved = _move(s, actor, version, V.APPROVED, {
-            "approved_by_id": _person_id(s, actor), "approved_on": when, "effective_from": effective})
+            "approved_by_id": _person_id(s, actor), "approved_on": when, "effective_from": effective},
+            summary=change.note(f"{V.IN_REVIEW} → {V.APPROVED}"))
+        change.sign_as("document_version", version.code)
+        signatures.sign(s, actor, "document_version", version, signatures.Meaning.APPROVED, comment, pin=pin)
         if doc.review_months:
             records.apply(s, actor, "document", doc, {"next_review": add_months(when, doc.review_months)},
                           TrailAction.UPDATE, summary=f"{version.code} approved")

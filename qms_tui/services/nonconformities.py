@@ -39,7 +39,7 @@ from qms_tui.db.models import (
 from qms_tui.domain import enums as E
 from qms_tui.domain import lifecycle
 from qms_tui.domain.actor import Actor
-from qms_tui.domain.enums import N_, Role
+from qms_tui.domain.enums import N_, Role, TrailAction
 from qms_tui.domain.errors import (
     FieldError,
     NotFound,
@@ -51,7 +51,7 @@ from qms_tui.domain.errors import (
 from qms_tui.domain.fields import Field, is_blank, parse_all
 from qms_tui.domain.specs import FIELD_LABELS, SPECS
 from qms_tui.i18n import tr
-from qms_tui.services import records
+from qms_tui.services import records, signatures
 from qms_tui.services.audits import acting_person_id, parse_inputs, required_text
 from qms_tui.services.tx import Tx, reading, writing
 
@@ -437,10 +437,13 @@ def request_verification(tx: Tx, actor: Actor, code: str) -> Any:
 def record_effectiveness(
     tx: Tx, actor: Actor, check_code: str, result: str, performed_on: Any,
     evidence_note: str | None = None, verifier: str | None = None,
+    *, pin: str | None = None, comment: str | None = None,
 ) -> Any:
     """The result of a planned check (the NC in verification). The verifier — given, else
     the acting person, else the one planned — owns none of the NC's actions. Not effective:
-    the NC goes back to root_cause (``reopen_count`` + 1, the reason recorded)."""
+    the NC goes back to root_cause (``reopen_count`` + 1, the reason recorded). The acting
+    person signs the check "verified effectiveness" (``pin``: their signing PIN, if any)."""
+    signatures.require_pin(tx, actor, pin)
     with writing(tx) as s:
         chk = records.get_row(s, "effectiveness_check", check_code, lock=True)
         nc = _nc(s, chk.nonconformity_id)
@@ -472,20 +475,31 @@ def record_effectiveness(
         target = values.pop("result")
         dto = records.transition(s, actor, "effectiveness_check", chk, "result", target,
                                  {**values, "verifier_id": verifier_id})
+        signatures.sign(s, actor, "effectiveness_check", chk, signatures.Meaning.VERIFIED_EFFECTIVENESS,
+                        comment, pin=pin)
         if target == EF.NOT_EFFECTIVE:
             reason = tr(N_("effectiveness check {check} was not effective"), check=chk.code)
             if values["evidence_note"]:
                 reason = f"{reason}: {values['evidence_note']}"
-            _move(s, actor, nc, N.ROOT_CAUSE, {"reopen_count": nc.reopen_count + 1, "status_reason": reason})
+            # a consequence of the verification (authorised above as the check's step), so
+            # the verifier needs no right to move nonconformities along
+            lifecycle.check(MACHINE, nc.status, N.ROOT_CAUSE, N)
+            records.apply(s, actor, "nonconformity", nc,
+                          {"reopen_count": nc.reopen_count + 1, "status_reason": reason, "status": N.ROOT_CAUSE},
+                          TrailAction.TRANSITION, summary=f"{nc.status} → {N.ROOT_CAUSE.value}")
         return dto
 
 
-def close_nc(tx: Tx, actor: Actor, code: str, closed_on: Any = None) -> Any:
+def close_nc(
+    tx: Tx, actor: Actor, code: str, closed_on: Any = None, *, pin: str | None = None, comment: str | None = None
+) -> Any:
     """verification → closed, by a quality coordinator or an administrator, once the latest
-    effectiveness check performed is effective."""
+    effectiveness check performed is effective; signed "closed" by them (``pin``: their
+    signing PIN, if any)."""
     if actor.role not in CLOSERS:
         raise PermissionDenied(N_("only a quality coordinator or an administrator may close a "
                                   "nonconformity; {who} is {role}"), who=actor.label, role=Role(actor.role).label())
+    signatures.before_signing(tx, actor, "nonconformity", pin)
     with writing(tx) as s:
         nc = _nc(s, code)
         lifecycle.check(MACHINE, nc.status, N.CLOSED, N)
@@ -501,7 +515,9 @@ def close_nc(tx: Tx, actor: Actor, code: str, closed_on: Any = None) -> Any:
             raise TransitionError(N_("the latest effectiveness check ({check}) was not effective"), check=latest.code)
         if on < nc.detected_on:
             raise invalid("closed_on", N_("must not be before {other}"), other=FIELD_LABELS["detected_on"])
-        return _move(s, actor, nc, N.CLOSED, {"closed_on": on, "closed_by_id": acting_person_id(s, actor)})
+        closed = _move(s, actor, nc, N.CLOSED, {"closed_on": on, "closed_by_id": acting_person_id(s, actor)})
+        signatures.sign(s, actor, "nonconformity", nc, signatures.Meaning.CLOSED, comment, pin=pin)
+        return closed
 
 
 def reopen_nc(tx: Tx, actor: Actor, code: str, reason: str) -> Any:

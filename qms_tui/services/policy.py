@@ -21,7 +21,7 @@ from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, ObjectiveStatus, RecordStatus
 from qms_tui.domain.errors import FieldError, TransitionError, ValidationError
 from qms_tui.domain.fields import is_blank, parse_date
-from qms_tui.services import records
+from qms_tui.services import records, signatures
 from qms_tui.services.indicators import IndicatorStatus, indicator_statuses, worst_light
 from qms_tui.services.org import checked_update, dtos, person_id_for_login
 from qms_tui.services.tx import Tx, reading, writing
@@ -78,10 +78,15 @@ def approve_policy(
     code: str,
     approved_on: date | str | None = None,
     effective_from: date | str | None = None,
+    *,
+    pin: str | None = None,
+    comment: str | None = None,
 ) -> Any:
     """Approve a draft version (approved by the acting person); the version in force, if any,
     becomes superseded. ``effective_from`` defaults to the version's own date or the day
-    of approval."""
+    of approval. Signed "approved" by the acting person (``pin``: their signing PIN, if they
+    have one; ``comment``: kept with the signature)."""
+    signatures.before_signing(tx, actor, "policy", pin)
     with writing(tx) as s:
         obj = records.get_row(s, "policy", code, lock=True)
         lifecycle.check(lifecycle.POLICY, obj.status, RecordStatus.APPROVED, RecordStatus)
@@ -94,11 +99,13 @@ def approve_policy(
         ).scalars().all():
             records.transition(s, actor, "policy", old, "status", RecordStatus.SUPERSEDED,
                                summary=f"approved → superseded by {obj.code}")
-        return records.transition(
+        approved_dto = records.transition(
             s, actor, "policy", obj, "status", RecordStatus.APPROVED,
             {"approved_on": approved, "effective_from": effective,
              "approved_by_id": person_id_for_login(s, actor.login)},
         )
+        signatures.sign(s, actor, "policy", obj, signatures.Meaning.APPROVED, comment, pin=pin)
+        return approved_dto
 
 
 def current_policy(tx: Tx) -> Any | None:

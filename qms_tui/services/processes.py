@@ -32,7 +32,7 @@ from qms_tui.domain.enums import N_, AuditStatus, ProcessCategory
 from qms_tui.domain.errors import FieldError, NotFound, ValidationError
 from qms_tui.domain.specs import SPECS
 from qms_tui.i18n import get_language
-from qms_tui.services import records
+from qms_tui.services import freeze, records
 from qms_tui.services.indicators import IndicatorStatus, indicator_statuses
 from qms_tui.services.org import checked_update, code_id, dtos, prevalidate
 from qms_tui.services.risks import RiskRow, risk_register
@@ -106,9 +106,18 @@ def create_process(tx: Tx, actor: Actor, data: Mapping[str, Any]) -> Any:
 
 
 def update_process(
-    tx: Tx, actor: Actor, code: str, changes: Mapping[str, Any], expected_version: int | None = None
+    tx: Tx, actor: Actor, code: str, changes: Mapping[str, Any], expected_version: int | None = None,
+    *, emergency_reason: str | None = None,
 ) -> Any:
-    return checked_update(tx, actor, "process", code, changes, [_applicability], expected_version)
+    """Change a process definition (refused during a freeze window unless an emergency change)."""
+    with writing(tx) as s, freeze.guard(s, actor, "process", emergency_reason=emergency_reason) as change:
+        obj = records.get_row(s, "process", code)
+        records.check_version(s, "process", obj, expected_version)
+        prevalidate(s, "process", changes, [_applicability], current=records.current_values(SPECS["process"], obj))
+        dto = records.update(s, actor, "process", code, changes, expected_version=expected_version,
+                             summary=change.note())
+        change.sign_as("process", dto.code)
+        return dto
 
 
 def process_map(tx: Tx) -> dict[str, list[Any]]:

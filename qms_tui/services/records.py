@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, make_dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, literal_column, or_, select
 from sqlmodel import Session, SQLModel
 
 from qms_tui.db.models import MODELS, Clause, CodeSequence, Record, RecordClause, utcnow
@@ -21,7 +21,7 @@ from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, TrailAction
 from qms_tui.domain.errors import ConcurrencyError, FieldError, NotFound, ValidationError
 from qms_tui.domain.fields import parse_all
-from qms_tui.domain.permissions import authorize
+from qms_tui.domain.permissions import authorize, authorize_values
 from qms_tui.domain.specs import SPECS, EntitySpec
 from qms_tui.services import trail
 
@@ -57,6 +57,7 @@ class Page:
     total: int
     offset: int
     limit: int
+    exact: bool = True  # False: at least ``total`` rows match (the count stopped at a cap)
 
 
 # ---------------------------------------------------------------- lookups
@@ -204,6 +205,7 @@ def create(
     authorize(actor, entity, "create")
     spec = SPECS[entity]
     columns = validate(session, spec, data)
+    authorize_values(actor, entity, {**columns, **(extra or {})})
     clauses = columns.pop("clauses", None) or []
     code = columns.pop("code", None) if "code" in columns else None
     if code:
@@ -239,6 +241,7 @@ def update(
     obj = get_row(session, entity, key, lock=True)
     check_version(session, entity, obj, expected_version)
     columns = validate(session, spec, changes, partial=True, current=current_values(spec, obj))
+    authorize_values(actor, entity, {**columns, **(extra or {})}, current_values(spec, obj))
     clauses = columns.pop("clauses", None)
     if "code" in columns:
         new = columns.pop("code")
@@ -359,31 +362,69 @@ def list_page(
     descending: bool = False,
     offset: int = 0,
     limit: int = 50,
+    count_cap: int | None = None,
 ) -> Page:
     """One page of records: filtered by text (code and summary field), exact ``where``
-    column values, ordered by a column; never reads more than ``limit`` rows."""
+    column values, ordered by a column; never reads more than ``limit`` rows.
+    ``count_cap``: see :func:`page_total`."""
     model = MODELS[entity]
     spec = SPECS[entity]
-    stmt = select(model)
-    count = select(func.count()).select_from(model)
     conds = []
     if text and text.strip():
-        like = f"%{text.strip().lower()}%"
         cols = [model.code]
         if hasattr(model, spec.summary):
             cols.append(getattr(model, spec.summary))
-        conds.append(or_(*[func.lower(c).like(like) for c in cols]))
+        conds.append(or_(*[contains_text(session, c, text) for c in cols]))
     for name, value in (where or {}).items():
         col = getattr(model, name)
         conds.append(col.in_(value) if isinstance(value, list | tuple | set) else col == value)
-    for c in conds:
-        stmt = stmt.where(c)
-        count = count.where(c)
     col = getattr(model, order or "id")
-    stmt = stmt.order_by(col.desc() if descending else col, model.id).offset(offset).limit(limit)
+    stmt = (select(model).where(*conds).order_by(col.desc() if descending else col, model.id)
+            .offset(offset).limit(limit))
     rows = [to_dto(entity, o) for o in session.execute(stmt).scalars()]
-    total = session.execute(count).scalar_one()
-    return Page(rows, total, offset, limit)
+    total, exact = page_total(session, model, conds, len(rows), offset, limit, count_cap)
+    return Page(rows, total, offset, limit, exact)
+
+
+# ---------------------------------------------------------------- list helpers (shared by the lists)
+
+
+def contains_text(session: Session, column: Any, text: str) -> Any:
+    """``column`` contains ``text``, ignoring case; ``%``, ``_`` and ``\\`` match themselves.
+
+    SQLite: ``column LIKE '%text%'`` — its LIKE already ignores ASCII case and its lower()
+    only knows ASCII, so the matches are those of ``lower(column) LIKE``, without a function
+    call per row (3x faster over 300,000 rows). Other databases: ``ILIKE``."""
+    needle = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{needle}%"
+    if session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def page_total(
+    session: Session,
+    source: Any,
+    conds: list[Any],
+    got: int,
+    offset: int,
+    limit: int,
+    cap: int | None = None,
+) -> tuple[int, bool]:
+    """How many rows match, for the status line: ``(total, exact)``.
+
+    A page shorter than ``limit`` tells it without a query. Otherwise ``count(*)``, or with
+    ``cap`` a count that stops after ``max(cap, offset + limit + 1)`` rows (``exact`` False
+    when it got there): a filter that matches most of 300,000 rows is not counted to the end
+    on every keystroke."""
+    if got < limit and (got or offset == 0):
+        return offset + got, True
+    if cap is None:
+        return session.execute(select(func.count()).select_from(source).where(*conds)).scalar_one(), True
+    cap = max(cap, offset + limit + 1)
+    first = select(literal_column("1").label("one")).select_from(source).where(*conds).limit(cap).subquery()
+    n = session.execute(select(func.count()).select_from(first)).scalar_one()
+    return n, n < cap
 
 
 def delete_clause_links(session: Session, entity: str, record_id: int) -> None:

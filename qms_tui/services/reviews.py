@@ -27,7 +27,7 @@ from qms_tui.domain.enums import N_
 from qms_tui.domain.errors import FieldError, TransitionError, ValidationError
 from qms_tui.domain.fields import Field, is_blank, parse_all
 from qms_tui.domain.specs import SPECS
-from qms_tui.services import records
+from qms_tui.services import records, signatures
 from qms_tui.services.review_inputs import (
     edit_input,
     gather_inputs,
@@ -173,9 +173,13 @@ def add_output_action(tx: Tx, actor: Actor, output_code: str, action: Mapping[st
         return records.create(s, actor, "action", data)
 
 
-def approve_minutes(tx: Tx, actor: Actor, code: str, approved_on: Any = None) -> Any:
+def approve_minutes(
+    tx: Tx, actor: Actor, code: str, approved_on: Any = None, *, pin: str | None = None, comment: str | None = None
+) -> Any:
     """held → minutes_approved; needs the conclusions and at least one decision. The
-    approver is the person of the actor; the date defaults to today."""
+    approver is the person of the actor, who signs them "approved" (``pin``: their signing
+    PIN, if any); the date defaults to today."""
+    signatures.before_signing(tx, actor, "review", pin)
     with writing(tx) as s:
         review = records.get_row(s, "review", code, lock=True)
         lifecycle.check(lifecycle.REVIEW, review.status, RV.MINUTES_APPROVED, RV)
@@ -193,8 +197,10 @@ def approve_minutes(tx: Tx, actor: Actor, code: str, approved_on: Any = None) ->
         ).scalar_one()
         if not outputs:
             raise TransitionError(N_("the minutes need at least one decision (9.3.3 output)"))
-        return records.transition(s, actor, "review", review, "status", RV.MINUTES_APPROVED, {
+        approved = records.transition(s, actor, "review", review, "status", RV.MINUTES_APPROVED, {
             "minutes_approved_by_id": _person_id(s, actor), "minutes_approved_on": when})
+        signatures.sign(s, actor, "review", review, signatures.Meaning.APPROVED, comment, pin=pin)
+        return approved
 
 
 # ---------------------------------------------------------------- reading

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from qms_tui.db.models import MODELS, Person
+from qms_tui.db.models import MODELS
 from qms_tui.domain.actor import Actor
-from qms_tui.domain.enums import Role
+from qms_tui.domain.permissions import authorize
 from qms_tui.domain.specs import SPECS
 from qms_tui.services import records
 from qms_tui.services.tx import Tx, reading, writing
@@ -56,6 +57,7 @@ class RecordPage:
     offset: int
     limit: int
     refs: dict[str, dict[int, str]] = field(default_factory=dict)
+    exact: bool = True  # False: at least ``total`` rows match (``count_cap`` stopped the count)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class RecordView:
     entity: str
     dto: Any
     refs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    signatures: tuple[Any, ...] = ()  # signatures.SignatureStatus, oldest first
 
     @property
     def code(self) -> str:
@@ -95,16 +98,12 @@ class RecordView:
 
 def actor_for_login(tx: Tx, login: str) -> Actor:
     """The Actor of an OS login: the active person whose code is the login, else a
-    read-only actor (role "reader") that can look but not change anything."""
-    with reading(tx) as session:
-        row = session.execute(
-            select(Person.id, Person.name, Person.role, Person.active)
-            .where(or_(Person.code == login, func.lower(Person.code) == login.lower()))
-            .order_by((Person.code == login).desc())
-        ).first()
-    if row is None or not row.active:
-        return Actor(login=login, role=Role.READER, name=login)
-    return Actor(login=login, role=row.role, name=row.name, person_id=row.id)
+    read-only actor (role "reader") that can look but not change anything — or a refusal,
+    as configured (:func:`qms_tui.services.identity.resolve_actor`, which also takes the
+    login from the database role when ``QMS_IDENTITY=database``)."""
+    from qms_tui.services.identity import resolve_actor
+
+    return resolve_actor(tx, login)
 
 
 # ---------------------------------------------------------------- generic wrappers
@@ -115,6 +114,19 @@ def create_record(tx: Tx, actor: Actor, entity: str, data: Mapping[str, Any]) ->
         return records.create(session, actor, entity, data)
 
 
+#: Aggregates whose updates carry their own rules (locked once approved or closed, freeze
+#: windows, stage dates …): the generic form saves through them, never around them.
+UPDATERS: dict[str, str] = {
+    "audit": "audits:update_audit", "circle": "circles:update_circle",
+    "project": "circles:update_project", "document": "documents:update_document",
+    "indicator": "indicators:update_indicator", "nonconformity": "nonconformities:update_nc",
+    "person": "org:update_person", "org_unit": "org:update_org_unit",
+    "objective": "policy:update_objective", "process": "processes:update_process",
+    "event": "processes:update_event", "stage": "processes:update_stage",
+    "review": "reviews:update_review", "risk": "risks:update_risk",
+}
+
+
 def update_record(
     tx: Tx,
     actor: Actor,
@@ -123,6 +135,12 @@ def update_record(
     changes: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> Any:
+    authorize(actor, entity, "update")  # before any lookup: a refused role learns nothing
+    target = UPDATERS.get(entity)
+    if target is not None:
+        module, _, name = target.partition(":")
+        update = getattr(import_module(f"qms_tui.services.{module}"), name)
+        return update(tx, actor, code, changes, expected_version=expected_version)
     with writing(tx) as session:
         return records.update(session, actor, entity, code, changes, expected_version=expected_version)
 
@@ -141,7 +159,10 @@ def get_record(tx: Tx, entity: str, code: str) -> RecordView:
             row = session.execute(select(*cols).where(model.id == rid)).first()
             if row is not None:
                 refs[column] = (row[0], _one_line(row[1]) if len(row) > 1 else "")
-    return RecordView(entity, dto, refs)
+        from qms_tui.services.signatures import signatures_in
+
+        signed = tuple(signatures_in(session, entity, dto.id))
+    return RecordView(entity, dto, refs, signed)
 
 
 def list_records(
@@ -155,6 +176,7 @@ def list_records(
     offset: int = 0,
     limit: int = 100,
     ref_fields: Sequence[str] | None = None,
+    count_cap: int | None = None,
 ) -> RecordPage:
     """One page of ``entity`` records.
 
@@ -162,21 +184,20 @@ def list_records(
     column (``status``) or a reference field (``objective`` → a code) to a value, a list
     of values or a :class:`Between`. ``order`` is a column or field name. ``ref_fields``
     are the reference fields whose codes the page should carry (all by default).
+    ``count_cap``: count the matching rows only up to about this many (``exact`` False
+    beyond); the page is read first, and a short page needs no count at all.
     """
     model = MODELS[entity]
     spec = SPECS[entity]
-    conds = _conditions(entity, text, where)
     order_col = _column(entity, order) if order else model.id
-    stmt = select(model)
-    count = select(func.count()).select_from(model)
-    for c in conds:
-        stmt = stmt.where(c)
-        count = count.where(c)
-    stmt = stmt.order_by(order_col.desc() if descending else order_col, model.id)
-    stmt = stmt.offset(max(offset, 0)).limit(max(limit, 1))
+    offset, limit = max(offset, 0), max(limit, 1)
     with reading(tx) as session:
+        conds = _conditions(entity, text, where, session)
+        stmt = (select(model).where(*conds)
+                .order_by(order_col.desc() if descending else order_col, model.id)
+                .offset(offset).limit(limit))
         rows = [records.to_dto(entity, o) for o in session.execute(stmt).scalars()]
-        total = session.execute(count).scalar_one()
+        total, exact = records.page_total(session, model, conds, len(rows), offset, limit, count_cap)
         wanted = [f for f in spec.fields if f.kind == "ref" and (ref_fields is None or f.name in ref_fields)]
         refs: dict[str, dict[int, str]] = {}
         for f in wanted:
@@ -186,7 +207,7 @@ def list_records(
             target = MODELS[f.ref]  # type: ignore[index]
             pairs = session.execute(select(target.id, target.code).where(target.id.in_(ids))).all()
             refs[f.name] = {rid: code for rid, code in pairs}
-    return RecordPage(rows, total, offset, limit, refs)
+    return RecordPage(rows, total, offset, limit, refs, exact)
 
 
 def lookup(tx: Tx, entity: str, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
@@ -194,11 +215,8 @@ def lookup(tx: Tx, entity: str, text: str = "", limit: int = 50) -> list[tuple[s
     model = MODELS[entity]
     summary = _summary_column(entity)
     cols = [model.code] + ([summary] if summary is not None else [])
-    stmt = select(*cols)
-    for c in _conditions(entity, text, None):
-        stmt = stmt.where(c)
-    stmt = stmt.order_by(model.code).limit(limit)
     with reading(tx) as session:
+        stmt = select(*cols).where(*_conditions(entity, text, None, session)).order_by(model.code).limit(limit)
         return [(r[0], _one_line(r[1]) if len(r) > 1 else "") for r in session.execute(stmt)]
 
 
@@ -213,7 +231,6 @@ def search(tx: Tx, text: str, limit: int = 30, per_entity: int = 8) -> list[Hit]
     needle = (text or "").strip()
     if not needle:
         return []
-    like = f"%{_escape_like(needle.lower())}%"
     hits: list[Hit] = []
     exact: list[Hit] = []
     with reading(tx) as session:
@@ -226,7 +243,7 @@ def search(tx: Tx, text: str, limit: int = 30, per_entity: int = 8) -> list[Hit]
             keys = {c.key for c in cols}
             extra = [summary] if summary is not None and summary.key not in keys and summary.key != "code" else []
             selected = [model.code, *extra, *cols]
-            cond = or_(*[func.lower(c).like(like, escape="\\") for c in [model.code, *cols]])
+            cond = or_(*[records.contains_text(session, c, needle) for c in [model.code, *cols]])
             exact_first = (func.lower(model.code) == needle.lower()).desc()
             stmt = select(*selected).where(cond).order_by(exact_first, model.code).limit(per_entity)
             for row in session.execute(stmt):
@@ -290,16 +307,15 @@ def _column(entity: str, name: str) -> Any:
     return column
 
 
-def _conditions(entity: str, text: str | None, where: Mapping[str, Any] | None) -> list[Any]:
+def _conditions(entity: str, text: str | None, where: Mapping[str, Any] | None, session: Any) -> list[Any]:
     model = MODELS[entity]
     conds: list[Any] = []
     if text and text.strip():
-        like = f"%{_escape_like(text.strip().lower())}%"
         cols = [model.code]
         summary = _summary_column(entity)
         if summary is not None:
             cols.append(summary)
-        conds.append(or_(*[func.lower(c).like(like, escape="\\") for c in cols]))
+        conds.append(or_(*[records.contains_text(session, c, text) for c in cols]))
     spec = SPECS[entity]
     for name, value in (where or {}).items():
         ref = next((f for f in spec.fields if f.name == name and f.kind == "ref"), None)

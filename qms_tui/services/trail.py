@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-from qms_tui.db.models import MODELS, EvidenceBlob, RecordClause, TrailEvent, utcnow
+from qms_tui.db.models import MODELS, Anchor, EvidenceBlob, RecordClause, TrailEvent, utcnow
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_
 
 GENESIS = "0" * 64
-TRACKED: dict[str, type[SQLModel]] = {**MODELS, "record_clause": RecordClause}
+TRACKED: dict[str, type[SQLModel]] = {**MODELS, "record_clause": RecordClause, "anchor": Anchor}
 
 
 def jsonable(value: Any) -> Any:
@@ -33,10 +33,18 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+SECRET_COLUMNS = frozenset({"password_hash"})  # the trail keeps only a SHA-256 of these
+
+
 def snapshot(obj: SQLModel) -> dict[str, Any]:
-    """The record's stored state: every column, JSON-safe."""
+    """The record's stored state: every column, JSON-safe (secrets as their SHA-256, so the
+    trail never shows a PIN hash yet still detects a change of it)."""
     table = obj.__table__  # type: ignore[attr-defined]
-    return {c.key: jsonable(getattr(obj, c.key)) for c in table.columns}
+    out = {c.key: jsonable(getattr(obj, c.key)) for c in table.columns}
+    for key in SECRET_COLUMNS.intersection(out):
+        if out[key] is not None:
+            out[key] = "sha256:" + hashlib.sha256(str(out[key]).encode("utf-8")).hexdigest()
+    return out
 
 
 def canonical(data: Any) -> str:
@@ -185,3 +193,89 @@ def _verify_blobs(session: Session) -> list[Problem]:
         if hashlib.sha256(content).hexdigest() != sha:
             problems.append(Problem("blob", "evidence", rid, code, N_("file content does not match its SHA-256")))
     return problems
+
+
+# ---------------------------------------------------------------- reading the trail (TUI viewer)
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One trail event as the viewer shows it (``before``/``after`` are the JSON snapshots)."""
+
+    seq: int
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    entity: str
+    record_id: int
+    code: str | None
+    summary: str | None
+    before: str | None
+    after: str | None
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(column, before, after) of every column that differs (all columns on a create
+        or a delete), in column order; ``version`` and ``updated_at`` are left out."""
+        old = json.loads(self.before) if self.before else {}
+        new = json.loads(self.after) if self.after else {}
+        keys = list(new) + [k for k in old if k not in new]
+        return [(k, old.get(k), new.get(k)) for k in keys
+                if k not in ("version", "updated_at") and old.get(k) != new.get(k)]
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    rows: list[TrailRow]
+    total: int
+    offset: int
+    limit: int
+    exact: bool = True  # False: at least ``total`` events match (``count_cap`` stopped the count)
+
+
+def trail_page(
+    tx: Any,
+    *,
+    text: str | None = None,
+    entity: str | None = None,
+    actor: str | None = None,
+    code: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+    descending: bool = True,
+    count_cap: int | None = None,
+) -> TrailPage:
+    """One page of trail events, newest first (``descending``), read with OFFSET/LIMIT:
+    ``text`` matches the record code, the summary or the actor (case-insensitive);
+    ``entity``, ``actor`` (login) and ``code`` (a record's code: its history) are exact.
+    ``count_cap``: see :func:`qms_tui.services.records.page_total` (the page is read first)."""
+    from qms_tui.services.records import contains_text, page_total  # records imports this module
+    from qms_tui.services.tx import reading  # here, not at the top: this block is appended
+
+    order = TrailEvent.seq.desc() if descending else TrailEvent.seq
+    cols = (TrailEvent.seq, TrailEvent.at, TrailEvent.actor, TrailEvent.role, TrailEvent.action,
+            TrailEvent.entity, TrailEvent.record_id, TrailEvent.code, TrailEvent.summary,
+            TrailEvent.before, TrailEvent.after)
+    offset, limit = max(offset, 0), max(limit, 1)
+    with reading(tx) as s:
+        conds = []
+        if text and text.strip():
+            conds.append(contains_text(s, TrailEvent.code, text) | contains_text(s, TrailEvent.summary, text)
+                         | contains_text(s, TrailEvent.actor, text))
+        if entity:
+            conds.append(TrailEvent.entity == entity)
+        if actor and actor.strip():
+            conds.append(TrailEvent.actor == actor.strip())
+        if code and code.strip():
+            conds.append(TrailEvent.code == code.strip())
+        if text and text.strip():
+            # the page's events by seq first (a scan of the narrow index ix_trail_event_text
+            # when the text matches few events), then their rows
+            seqs = select(TrailEvent.seq).where(*conds).order_by(order).offset(offset).limit(limit)
+            stmt = (select(*cols).where(TrailEvent.seq.in_(seqs.correlate(None).scalar_subquery()))
+                    .order_by(order))
+        else:
+            stmt = select(*cols).where(*conds).order_by(order).offset(offset).limit(limit)
+        rows = [TrailRow(*r) for r in s.execute(stmt)]
+        total, exact = page_total(s, TrailEvent, conds, len(rows), offset, limit, count_cap)
+    return TrailPage(rows, total, offset, limit, exact)

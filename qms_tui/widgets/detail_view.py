@@ -84,4 +84,17 @@ class DetailView(VerticalScroll):
         grid.add_column(ratio=1, overflow="fold")
         for label, text in detail_rows(self.view):
             grid.add_row(label, Text(text or "—", style="" if text else "dim"))
+        for label, text, matches in signature_rows(self.view):
+            grid.add_row(label, Text(text, style="" if matches else "bold reverse"))
         return grid
+
+
+def signature_rows(view: RecordView) -> list[tuple[str, str, bool]]:
+    """(label, text, matches) of each electronic signature of the record: "✔ approved ·
+    Laura Hernández · 2025-03-20 14:05 UTC · matches" or "✖ … · changed since signed"."""
+    from qms_tui.i18n import tr
+
+    rows = []
+    for n, status in enumerate(getattr(view, "signatures", ()) or ()):
+        rows.append((tr("Signatures") if n == 0 else "", status.line(), bool(status.matches)))
+    return rows

@@ -2,7 +2,9 @@
 
 The built-in DataTable measures every cell it is given, so it only ever holds one page
 (100 rows). ``fetch(text, order, descending, offset, limit) -> TablePage`` runs in a
-thread worker (exclusive per table, so a newer keystroke cancels an older query).
+thread worker. A keystroke in the filter queries at once when no query is running; while
+one runs, keystrokes only note the newest text, which is queried when it returns (at most
+one query in flight, none wasted on text already typed over, no fixed debounce delay).
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from qms_tui.domain.enums import N_
 from qms_tui.i18n import tr
 from qms_tui.widgets.labels import fmt_int, translate_bindings
 
-DEBOUNCE = 0.15
+DEBOUNCE = 0.0  # kept for callers; the filter no longer waits (see the module docstring)
+#: A filtered list counts its matches up to this many ("of 1,000+"): counting all the rows
+#: that match a short filter on a large table would cost more than reading the page.
+COUNT_CAP = 1_000
+LOADING_AFTER = 0.25  # seconds before the status line says "loading…"
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,13 @@ class Column:
 
 @dataclass(frozen=True)
 class TablePage:
-    """Rows as ``(code, cells)``; ``total`` rows match the filter; this page starts at ``offset``."""
+    """Rows as ``(code, cells)``; ``total`` rows match the filter (at least that many when
+    not ``exact``: the count stopped at a cap); this page starts at ``offset``."""
 
     rows: list[tuple[str, tuple[object, ...]]]
     total: int
     offset: int
+    exact: bool = True
 
 
 Fetch = Callable[[str, str | None, bool, int, int], TablePage]
@@ -104,9 +112,12 @@ class PagedTable(Vertical, can_focus=False):
         self.descending = False
         self.start = 0
         self.total: int | None = None
+        self.total_exact = True
         self._serial = 0
         self._timer: Timer | None = None
         self._restore_code: str | None = None
+        self._in_flight = False  # a query is running
+        self._stale = False  # and what it asks for is no longer what is wanted
 
     # ---------------------------------------------------------------- compose
 
@@ -152,7 +163,12 @@ class PagedTable(Vertical, can_focus=False):
         """Fetch the current page again (after a filter, sort or page change, or an edit)."""
         self._restore_code = self.current_code if keep_cursor else None
         self._serial += 1
-        self.query_one(".paged-status", Static).update(tr("loading…"))
+        if self._timer is None:  # say "loading…" only if the page is slow to come
+            self._timer = self.set_timer(LOADING_AFTER, self._show_loading)
+        if self._in_flight:  # asked for again when the running query returns
+            self._stale = True
+            return
+        self._in_flight, self._stale = True, False
         self._load(self.text, self.order, self.descending, self.start, self._serial)
 
     @work(thread=True, exclusive=True, group="paged-table", exit_on_error=False)
@@ -161,18 +177,36 @@ class PagedTable(Vertical, can_focus=False):
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(page, serial))
 
+    def _show_loading(self) -> None:
+        self._timer = None
+        self.query_one(".paged-status", Static).update(tr("loading…"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # a query that failed (the screen shows the error) or was cancelled posts no page
+        if event.worker.group == "paged-table" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self._in_flight = False
+            if self._stale:
+                self.reload()
+
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         event.stop()
-        if event.serial != self._serial:
-            return  # a newer query is on its way
+        self._in_flight = False
+        if event.serial != self._serial or self._stale:
+            restore, self._restore_code = self._restore_code, None
+            self.reload()  # the filter, sort or page changed meanwhile: ask for that now
+            self._restore_code = restore
+            return
         page = event.page
         if page.offset >= page.total > 0 and page.offset > 0:
             # the filter shrank the result below this page: go back to the last page
             self.start = max(0, (page.total - 1) // self.page_size * self.page_size)
             self.reload()
             return
-        self.total = page.total
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.total, self.total_exact = page.total, page.exact
         table = self.table
         table.loading = False
         table.clear()
@@ -193,7 +227,8 @@ class PagedTable(Vertical, can_focus=False):
         else:
             first = self.start + 1
             last = min(self.start + self.page_size, total)
-            text = tr("rows {first}–{last} of {total}", first=fmt_int(first), last=fmt_int(last), total=fmt_int(total))
+            shown = fmt_int(total) + ("" if self.total_exact else "+")
+            text = tr("rows {first}–{last} of {total}", first=fmt_int(first), last=fmt_int(last), total=shown)
             if total > self.page_size:
                 text += "  ·  " + tr("[ ] or ctrl+PgUp/PgDn: other pages")
         self.query_one(".paged-status", Static).update(text)
@@ -203,9 +238,7 @@ class PagedTable(Vertical, can_focus=False):
     @on(Input.Changed, ".paged-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, lambda: self._apply_filter(event.value))
+        self._apply_filter(event.value)
 
     def _apply_filter(self, text: str) -> None:
         if text == self.text:
@@ -217,8 +250,6 @@ class PagedTable(Vertical, can_focus=False):
     @on(Input.Submitted, ".paged-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
         self._apply_filter(event.value)
         self.table.focus()
 

@@ -108,3 +108,21 @@ def test_every_list_column_exists(db):
         columns = set(dto_type(entity).__dataclass_fields__)
         for name in COLUMNS[entity]:
             assert name in columns or f"{name}_id" in columns, (entity, name)
+
+
+def test_generic_updates_go_through_the_aggregate_rules(db, actor):
+    """The TUI's generic form must not bypass an aggregate's own rules (here: a freeze window)."""
+    from qms_tui.domain.errors import QmsError
+    from qms_tui.services import records, search
+
+    today = date.today()
+    with db.write() as s:
+        records.create(s, actor, "event", {"code": "EV-X", "name": "Consulta", "kind": "participation",
+                                           "start_date": today.replace(day=1), "key_date": today,
+                                           "end_date": date(today.year + 1, 1, 1)})
+        records.create(s, actor, "document", {"code": "PR-SGC-09", "title": "Procedimiento", "kind": "procedure"})
+    with pytest.raises(QmsError) as err:
+        search.update_record(db, actor, "document", "PR-SGC-09", {"title": "Cambiado"})
+    assert "frozen" in str(err.value)
+    with db.read() as s:
+        assert records.get(s, "document", "PR-SGC-09").title == "Procedimiento"

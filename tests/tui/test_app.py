@@ -9,7 +9,6 @@ from qms_tui.db.models import Indicator
 from qms_tui.screens.dashboard import DashboardScreen
 from qms_tui.screens.dialogs.error import ErrorDialog
 from qms_tui.screens.form_screen import FormScreen
-from qms_tui.screens.record_detail import RecordDetailScreen
 from qms_tui.screens.record_list import RecordListScreen
 from qms_tui.services import records
 from qms_tui.widgets.paged_table import PagedTable
@@ -138,7 +137,7 @@ async def test_filter_as_you_type_narrows_the_list(tui_db, spanish):
         await pilot.press("enter")  # back to the rows
         await pilot.press("enter")  # open the record
         await settle(pilot)
-        assert isinstance(app.screen, RecordDetailScreen) and app.screen.code == "NC-2025-001"
+        assert (app.screen.entity, app.screen.code) == ("nonconformity", "NC-2025-001")  # its detail screen
 
 
 async def test_english_interface(tui_db):
@@ -212,7 +211,7 @@ async def test_global_search_opens_the_record(tui_db, spanish):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, RecordDetailScreen) and app.screen.code == "IND-003"
+        assert (app.screen.entity, app.screen.code) == ("indicator", "IND-003")  # its detail screen
 
 
 async def test_help_is_contextual(tui_db, spanish):

@@ -105,3 +105,10 @@ def test_spanish_messages_translate_the_other_field_label():
     i18n.set_language("es")
     line = errors[0].render()
     assert "Start date" not in line and line.startswith("Día de la jornada")
+
+
+def test_negative_zero_is_stored_as_zero():
+    import math
+
+    values, _ = parse_all([Field("x", "float")], {"x": "-0.0"})
+    assert values["x"] == 0.0 and math.copysign(1, values["x"]) == 1.0

@@ -1,0 +1,353 @@
+"""PDF output — the only module that imports WeasyPrint (ARCHITECTURE invariant 5), and only
+inside functions that run in child processes (``multiprocessing`` *spawn* context): a crash
+or a leak of the layout engine never takes the CLI or the TUI down, and the caller never
+pays WeasyPrint's import.
+
+A report is a list of parts (HTML documents). The parts are rendered in up to
+:data:`WORKERS` processes at once, then merged with pypdf in one more child process:
+
+1. every body part is rendered; each reports its page count and the page of its anchors
+   (``id="c-9.2.2"`` …);
+2. the front matter (when there is one) is rendered with the contents' page numbers, which
+   are known now; it is rendered again if its own length changed;
+3. the merge keeps the first part's document catalogue — PDF/A-3b output intent, XMP
+   metadata, the embedded JSON manifest (``AFRelationship /Data``) — appends the other parts
+   with their bookmarks, and stamps "page X of Y" on every page from a one-line overlay
+   rendered for the whole length: page numbers run on across parts although each part was
+   laid out alone, and no part waits for the length of the parts before it.
+
+Peak memory is that of the largest part (parts are cut by size, see ``dossier.PART_BUDGET``)
+plus the merge, which holds the finished PDF's objects rather than its layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qms_tui.domain.enums import N_
+from qms_tui.domain.errors import QmsError
+from qms_tui.reports.common import STATIC, STYLESHEET, Meta, Part, render_html, texts
+
+WORKERS = 2  # the machine has 2 cores
+PDF_VARIANT = "pdf/a-3b"
+MAX_FRONT_PASSES = 3
+
+Progress = Callable[[int, int, str], None]
+
+
+class RenderFailed(QmsError):
+    """The PDF renderer process stopped (crash, killed, out of memory)."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    description: str
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    part: Part
+    meta: Meta
+    out: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    name: str
+    path: str
+    pages: int
+    anchors: dict[str, int]  # anchor id → 0-based page within the part
+    seconds: float
+    peak_rss_kib: int
+
+
+@dataclass(frozen=True)
+class MergeJob:
+    paths: tuple[str, ...]
+    meta: Meta
+    out: str
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pages: int
+    seconds: float
+    parts: int
+    peak_rss_kib: int  # the largest child process
+    part_pages: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------- in the child processes
+
+_FONTS: Any = None
+
+
+def _fonts() -> Any:
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+def _quiet() -> None:
+    """Library warnings (unsupported CSS, PDF trailer sizes) are not for the report's reader."""
+    import logging
+
+    for name in ("weasyprint", "fontTools", "pypdf"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _write(html: str, meta: Meta, out: str, attachments: Sequence[Attachment] = ()) -> tuple[int, dict[str, int]]:
+    import weasyprint
+
+    fonts = _fonts()
+    doc = weasyprint.HTML(string=html, base_url=str(STATIC)).render(
+        stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts)
+    anchors: dict[str, int] = {}
+    for n, page in enumerate(doc.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, n)
+    files = [weasyprint.Attachment(string=a.data, name=a.name, description=a.description,
+                                   created=meta.generated_at, modified=meta.generated_at, relationship="Data")
+             for a in attachments]
+    doc.write_pdf(out, pdf_variant=PDF_VARIANT, attachments=files or None)
+    return len(doc.pages), anchors
+
+
+def render_part(job: RenderJob) -> Rendered:
+    """Render one part to ``job.out`` (runs in a worker process)."""
+    _quiet()
+    started = time.perf_counter()
+    html = render_html(job.part.template, job.part.context, job.meta)
+    pages, anchors = _write(html, job.meta, job.out, job.attachments)
+    return Rendered(job.part.name, job.out, pages, anchors, time.perf_counter() - started, _peak_rss())
+
+
+def _page_content(meta: Meta) -> str:
+    """CSS ``content`` for "Page {page} of {pages}" in the report's language."""
+    from qms_tui.reports.common import css_string
+
+    text = texts(meta.lang)["page_of"]
+    out, rest = [], text
+    for token, counter in (("{page}", "counter(page)"), ("{pages}", "counter(pages)")):
+        before, _, rest = rest.partition(token)
+        if before:
+            out.append(f'"{css_string(before)}"')
+        out.append(counter)
+    if rest:
+        out.append(f'"{css_string(rest)}"')
+    return " ".join(out)
+
+
+def merge_parts(job: MergeJob) -> Rendered:
+    """Merge the parts into ``job.out`` and stamp page numbers (runs in a worker process)."""
+    from markupsafe import Markup
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, NameObject
+
+    _quiet()
+    started = time.perf_counter()
+    writer = PdfWriter(clone_from=job.paths[0])
+    for path in job.paths[1:]:
+        writer.append(path, import_outline=True)
+    total = len(writer.pages)
+    stamp_path = job.out + ".stamp.pdf"
+    try:
+        html = render_html("stamp.html.j2", {"pages": total, "page_content": Markup(_page_content(job.meta))},
+                           job.meta)
+        _write(html, job.meta, stamp_path)
+        stamp = PdfReader(stamp_path)
+        for page, overlay in zip(writer.pages, stamp.pages, strict=True):
+            page.merge_page(overlay)
+            page.compress_content_streams()
+    finally:
+        Path(stamp_path).unlink(missing_ok=True)
+    root = writer.root_object
+    af = root.get("/AF")
+    if af is not None:  # WeasyPrint lists each attachment twice in the PDF/A-3 array
+        unique, seen = ArrayObject(), set()
+        for ref in af.get_object():
+            key = getattr(ref, "idnum", id(ref))
+            if key not in seen:
+                seen.add(key)
+                unique.append(ref)
+        root[NameObject("/AF")] = unique
+    producer = writer.metadata.get("/Producer") if writer.metadata else None
+    writer.add_metadata({"/Producer": producer or "WeasyPrint"})  # must match the XMP metadata
+    writer.page_mode = "/UseOutlines"
+    with open(job.out, "wb") as fh:
+        writer.write(fh)
+    return Rendered("merge", job.out, total, {}, time.perf_counter() - started, _peak_rss())
+
+
+# ---------------------------------------------------------------- in the caller
+
+
+def _silence_child() -> None:
+    """Pool initializer: a child's stray output must not reach the terminal (a TUI draws there);
+    errors come back as exceptions. ``QMS_DEBUG`` keeps it."""
+    if os.environ.get("QMS_DEBUG"):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+@contextlib.contextmanager
+def _usable_stderr() -> Iterator[None]:
+    """multiprocessing passes ``sys.stderr.fileno()`` to its helper process; under a TUI (or a
+    test runner) ``sys.stderr`` is a capture object without a usable descriptor."""
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    sys.stderr = sys.__stderr__ if sys.__stderr__ is not None else open(os.devnull, "w")  # noqa: SIM115
+    try:
+        yield
+    finally:
+        sys.stderr = saved
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    with _usable_stderr():
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   max_tasks_per_child=16, initializer=_silence_child)
+
+
+def _result(future: Future[Rendered]) -> Rendered:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise RenderFailed(N_("the PDF renderer stopped unexpectedly ({reason}); nothing was written"),
+                           reason=str(exc) or type(exc).__name__) from None
+
+
+def _abort(pool: ProcessPoolExecutor) -> None:
+    """Stop this report's workers at once (a failure or ctrl+c): no process is left rendering
+    a report nobody will read. The executor keeps no public handle on its processes."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
+
+
+def render_report(
+    body: Sequence[Part],
+    meta: Meta,
+    out: str | os.PathLike[str],
+    workdir: str | os.PathLike[str],
+    *,
+    front: Callable[[dict[str, int] | None], Part] | None = None,
+    attachments: Sequence[Attachment] = (),
+    progress: Progress | None = None,
+    workers: int = WORKERS,
+) -> RenderResult:
+    """Render ``body`` (and ``front``, built from the body's page numbers) into ``out``.
+
+    ``front(pages)`` returns the front matter for ``pages`` (anchor → page number, or None
+    for a first pass); the attachments go with the first part. ``workdir`` holds the parts
+    (the caller removes it). ``progress(done, total, name)`` is called from this thread."""
+    pool = _pool(max(1, min(workers, len(body) + (1 if front else 0))))
+    try:
+        result = _Run(pool, meta, Path(workdir), len(body) + (2 if front else 0) + 1, progress).report(
+            body, out, front, tuple(attachments))
+    except BaseException:
+        _abort(pool)
+        raise
+    pool.shutdown(wait=True)
+    return result
+
+
+class _Run:
+    """The steps of one report on one pool: body parts, front matter, merge."""
+
+    def __init__(self, pool: ProcessPoolExecutor, meta: Meta, work: Path, steps: int,
+                 progress: Progress | None) -> None:
+        self.pool, self.meta, self.work, self.steps, self.progress = pool, meta, work, steps, progress
+        self.started = time.perf_counter()
+        self.done = 0
+        self.peak = 0
+
+    def tick(self, name: str, rendered: Rendered | None = None) -> None:
+        if rendered is not None:
+            self.peak = max(self.peak, rendered.peak_rss_kib)
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.steps, name)
+
+    def submit(self, part: Part, name: str, attachments: tuple[Attachment, ...] = ()) -> Future[Rendered]:
+        return self.pool.submit(render_part, RenderJob(part, self.meta, str(self.work / f"{name}.pdf"), attachments))
+
+    def report(self, body: Sequence[Part], out: str | os.PathLike[str],
+               front: Callable[[dict[str, int] | None], Part] | None,
+               attachments: tuple[Attachment, ...]) -> RenderResult:
+        probe = self.submit(front(None), "front-0") if front else None
+        order = sorted(range(len(body)), key=lambda n: -body[n].weight)  # biggest first: balances workers
+        futures = {self.submit(body[n], f"part-{n:04d}", attachments if n == 0 and not front else ()): n
+                   for n in order}
+        results: dict[int, Rendered] = {}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in finished:
+                results[futures[f]] = r = _result(f)
+                self.tick(r.name, r)
+        parts = [results[n] for n in range(len(body))]
+        paths = [r.path for r in parts]
+        if front is not None and probe is not None:
+            paths.insert(0, self.front(front, _result(probe), parts, attachments))
+        merged = _result(self.pool.submit(merge_parts, MergeJob(tuple(paths), self.meta, str(out))))
+        self.tick("merge", merged)
+        return RenderResult(merged.pages, time.perf_counter() - self.started, len(paths), self.peak,
+                            tuple((r.name, r.pages) for r in parts))
+
+    def front(self, front: Callable[[dict[str, int] | None], Part], probe: Rendered, parts: list[Rendered],
+              attachments: tuple[Attachment, ...]) -> str:
+        """The front matter with the contents' page numbers (rendered again if its length moved)."""
+        self.tick("front", probe)
+        front_pages = probe.pages
+        for attempt in range(1, MAX_FRONT_PASSES + 1):
+            numbers: dict[str, int] = {}
+            offset = front_pages
+            for r in parts:
+                for anchor, index in r.anchors.items():
+                    numbers.setdefault(anchor, offset + index + 1)
+                offset += r.pages
+            rendered = _result(self.submit(front(numbers), f"front-{attempt}", attachments))
+            if rendered.pages == front_pages:
+                break
+            front_pages = rendered.pages
+        self.tick("front", rendered)
+        return rendered.path

@@ -1,0 +1,145 @@
+"""What the area screens share (policy, objectives, risks, management reviews, circles,
+meetings, improvement projects, documents, evidence files), on top of
+:class:`~qms_tui.screens.workflow.WorkflowScreen`:
+
+- row tables (one row per record, the record's code as the row key, an empty table says so
+  in words), the selected row, label: value lines;
+- person names for the people a page of records refers to (read in the screen's worker);
+- approvals, signed electronically (:mod:`qms_tui.screens.dialogs.sign`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from qms_tui.screens.dialogs.transition import InputField
+from qms_tui.screens.workflow import WorkflowScreen
+from qms_tui.widgets.labels import fmt_value
+
+Row = tuple[str, tuple[Any, ...]]
+
+
+def section(title: str, id: str | None = None) -> Static:
+    return Static(title, classes="section-title", id=id, markup=False)
+
+
+def text_block(id: str) -> Static:
+    return Static("", id=id, classes="section-text", markup=False)
+
+
+def pairs(t: Text, items: Iterable[tuple[str, str]]) -> None:
+    """``label: value  ·  label: value`` then a new line."""
+    for i, (label, value) in enumerate(items):
+        if i:
+            t.append("  ·  ", style="dim")
+        t.append(f"{label}: ", style="bold")
+        t.append(value or "—")
+    t.append("\n")
+
+
+def ref_text(ref: tuple[str, str] | None) -> str:
+    """A reference of a RecordView as ``code · name`` (or ``—``)."""
+    if not ref:
+        return "—"
+    code, title = ref
+    return f"{code} · {title}" if title and title != code else code
+
+
+def clip(text: Any, width: int = 60) -> str:
+    return fmt_value(text, width)
+
+
+def person_names(db: Any, codes: Iterable[str | None]) -> dict[str, str]:
+    """Names of people by code (call from workers only)."""
+    from qms_tui.services.search import lookup
+
+    out: dict[str, str] = {}
+    for code in {c for c in codes if c}:
+        for found, name in lookup(db, "person", code, limit=20):
+            if found == code:
+                out[code] = name or code
+                break
+    return out
+
+
+def page_people(db: Any, page: Any, field: str) -> dict[int, str]:
+    """``{id: "Name"}`` of the people ``field`` refers to in a RecordPage (workers only)."""
+    codes = page.refs.get(field, {})
+    names = person_names(db, codes.values())
+    return {rid: names.get(code, code) for rid, code in codes.items()}
+
+
+def signature_lines(db: Any, entity: str, code: str) -> list[str]:
+    """The electronic signatures of a record, one line each (workers only)."""
+    from qms_tui.services.signatures import signatures_of
+
+    return [s.line() for s in signatures_of(db, entity, code)]
+
+
+class AreaScreen(WorkflowScreen):
+    """A WorkflowScreen with row tables."""
+
+    def __init__(self, entity: str, code: str) -> None:
+        super().__init__(entity, code)
+        self._columns: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def data_table(self, id: str, columns: Sequence[tuple[str, str]]) -> DataTable[Any]:
+        table: DataTable[Any] = DataTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
+        for key, label in columns:
+            table.add_column(label, key=key)
+        self._columns[id] = tuple(columns)
+        return table
+
+    def fill(self, id: str, rows: Sequence[Row], empty: str) -> None:
+        """Replace the rows of table ``id`` (columns re-measured, cursor kept in place)."""
+        table = self.query_one(f"#{id}", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        for key, label in self._columns.get(id, ()):
+            table.add_column(label, key=key)
+        for key, cells in rows:
+            table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key)
+        if not rows:
+            table.add_row(Text(empty, style="dim"), *([""] * (len(table.columns) - 1)), key="")
+        table.move_cursor(row=min(max(keep, 0), max(0, table.row_count - 1)))
+
+    def selected(self, id: str) -> str | None:
+        """The code of the row under the cursor of table ``id`` (None on an empty table)."""
+        table = self.query_one(f"#{id}", DataTable)
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key or None
+
+    def show_body(self, id: str) -> None:
+        body = self.query_one(f"#{id}")
+        body.loading = False
+        if self.focused is None:
+            body.focus()
+
+    def edit_record(self, entity: str | None = None, code: str | None = None) -> None:
+        self.qms.open_form(entity or self.entity, code or self.code,
+                           lambda result: self.reload() if result else None)
+
+    def approve(self, title: str, call: Callable[[dict[str, Any]], Any], note: str, *, intro: str = "",
+                fields: Sequence[InputField] = (), record: str | None = None) -> None:
+        """An approval, signed electronically: the signature dialog says what is signed and
+        what it means, asks the step's ``fields`` and the signing PIN (when the person has
+        one), then runs ``call(values)`` in its worker; ``values`` has the fields by name
+        plus ``pin`` and ``comment``. Errors (a wrong PIN, a date) are shown inline."""
+        from qms_tui.screens.dialogs.sign import SignDialog
+
+        def submit(values: dict[str, Any], _confirmed: bool) -> Any:
+            return call(values)
+
+        dialog = SignDialog(title, "approved", submit, record=record or self.code, signer=self.qms.actor.label,
+                            fields=fields, intro=intro, lookup=self.lookup)
+        self.step(dialog, lambda _result: note)
+
+
+__all__ = ["AreaScreen", "clip", "page_people", "pairs", "person_names", "ref_text", "section", "signature_lines",
+           "text_block"]
