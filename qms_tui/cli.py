@@ -292,11 +292,14 @@ def db() -> None:
 @db.command(epilog="\b\nExample:\n  qms db upgrade --db postgresql://qms@dbhost/qms")
 @common_options
 def upgrade() -> None:
-    """Upgrade the schema to the newest revision (a no-op when it is up to date)."""
+    """Upgrade the schema to the newest revision (a no-op when it is up to date), and keep the
+    audit trail append-only in the database (its triggers are recreated if a migration dropped them)."""
     from qms_tui.db import migrate
+    from qms_tui.services.setup import protect_trail
 
     database = open_database()
     before, after = migrate.upgrade(database)
+    protect_trail(database)
     say_schema(before, after)
     database.dispose()
 

@@ -341,3 +341,22 @@ def test_the_installed_qms_script(tmp_path):
     current = _run([str(script), "db", "current", "--db", str(tmp_path / "q.db")], tmp_path)
     assert current.returncode == 0, current.stderr
     assert "head revision: " in current.stdout
+
+
+def test_db_upgrade_alone_keeps_the_trail_append_only(db_url):
+    from sqlalchemy import create_engine, text
+
+    assert qms("db", "upgrade", "--db", db_url).exit_code == 0
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as c:
+            if engine.dialect.name == "sqlite":
+                names = set(c.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'trail_event'")).scalars())
+            else:
+                names = set(c.execute(text(
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('trail_event') "
+                    "AND NOT tgisinternal")).scalars())
+    finally:
+        engine.dispose()
+    assert names, "qms db upgrade left trail_event without its append-only triggers"

@@ -26,6 +26,7 @@ from qms_tui.domain.indicators import STATUS_SYMBOL
 from qms_tui.domain.specs import FIELD_LABELS, SPECS
 from qms_tui.i18n import LANGUAGES, tr_lang
 from qms_tui.reports.texts import MSG
+from qms_tui.services.signatures import Meaning
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -45,6 +46,7 @@ CHOICES: dict[str, type[E.Choice]] = {
     "direction": E.Direction, "frequency": E.Frequency, "light": E.Light, "risk_kind": E.RiskKind,
     "treatment": E.Treatment, "risk_status": E.RiskStatus, "process_category": E.ProcessCategory,
     "programme_status": E.ProgrammeStatus, "audit_role": E.AuditRole, "checklist": E.ChecklistResult,
+    "signature_meaning": Meaning,
 }
 
 #: The enumeration of each kind's ``status`` column.

@@ -30,6 +30,10 @@ def record_entry(item: Item) -> dict[str, Any]:
                              "clauses": list(item.clauses)}
     if item.date is not None:
         entry["date"] = item.date.isoformat()
+    if item.signatures:
+        entry["signatures"] = [{"record": g.record, "meaning": g.meaning, "signer": g.signer,
+                                "signed_at": g.signed_at.isoformat(), "matches": g.matches}
+                               for g in item.signatures]
     if item.entity == "evidence":
         entry["file_sha256"] = item.detail.get("file_sha256")
         entry["filename"] = item.detail.get("filename")

@@ -24,6 +24,15 @@ MSG: dict[str, str] = {
     "manifest_note": N_("A manifest of every record included, with its SHA-256, is attached to this PDF as {name}."),
     "hash_note": N_("Record hashes are the SHA-256 of each record's canonical JSON state (sorted keys, UTF-8): "
                     "the same state the hash-chained audit trail keeps for it, so “qms trail verify” confirms them."),
+    # electronic signatures
+    "signatures": N_("Electronic signatures"),
+    "signed_record": N_("Record"),
+    "meaning": N_("Meaning"),
+    "signer": N_("Signer"),
+    "signed_at": N_("Signed (UTC)"),
+    "signed_state": N_("Record state"),
+    "sig_matches": N_("✔ matches the signed state"),
+    "sig_changed": N_("✖ CHANGED SINCE SIGNED"),
     # contents and gaps
     "contents": N_("Contents"),
     "records_count": N_("Records"),

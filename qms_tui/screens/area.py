@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from qms_tui.screens.dialogs.transition import InputField
-from qms_tui.screens.workflow import WorkflowScreen
+from qms_tui.screens.workflow import WorkflowScreen, signature_lines
 from qms_tui.widgets.labels import fmt_value
 
 Row = tuple[str, tuple[Any, ...]]
@@ -73,13 +73,6 @@ def page_people(db: Any, page: Any, field: str) -> dict[int, str]:
     return {rid: names.get(code, code) for rid, code in codes.items()}
 
 
-def signature_lines(db: Any, entity: str, code: str) -> list[str]:
-    """The electronic signatures of a record, one line each (workers only)."""
-    from qms_tui.services.signatures import signatures_of
-
-    return [s.line() for s in signatures_of(db, entity, code)]
-
-
 class AreaScreen(WorkflowScreen):
     """A WorkflowScreen with row tables."""
 
@@ -127,18 +120,8 @@ class AreaScreen(WorkflowScreen):
 
     def approve(self, title: str, call: Callable[[dict[str, Any]], Any], note: str, *, intro: str = "",
                 fields: Sequence[InputField] = (), record: str | None = None) -> None:
-        """An approval, signed electronically: the signature dialog says what is signed and
-        what it means, asks the step's ``fields`` and the signing PIN (when the person has
-        one), then runs ``call(values)`` in its worker; ``values`` has the fields by name
-        plus ``pin`` and ``comment``. Errors (a wrong PIN, a date) are shown inline."""
-        from qms_tui.screens.dialogs.sign import SignDialog
-
-        def submit(values: dict[str, Any], _confirmed: bool) -> Any:
-            return call(values)
-
-        dialog = SignDialog(title, "approved", submit, record=record or self.code, signer=self.qms.actor.label,
-                            fields=fields, intro=intro, lookup=self.lookup)
-        self.step(dialog, lambda _result: note)
+        """An approval signed electronically ("approved"): see :meth:`WorkflowScreen.sign`."""
+        self.sign(title, call, note, intro=intro, fields=fields, record=record)
 
 
 __all__ = ["AreaScreen", "clip", "page_people", "pairs", "person_names", "ref_text", "section", "signature_lines",

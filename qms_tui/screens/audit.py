@@ -4,6 +4,7 @@ nonconformity in one step (**r**), which opens the new nonconformity."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -20,7 +21,7 @@ from qms_tui.i18n import tr
 from qms_tui.screens.dialogs.record_form import RecordFormDialog
 from qms_tui.screens.dialogs.transition import InputField, TransitionDialog
 from qms_tui.screens.nonconformity import section
-from qms_tui.screens.workflow import WorkflowScreen, done_note
+from qms_tui.screens.workflow import WorkflowScreen, done_note, signature_lines
 from qms_tui.widgets.app_header import AppHeader
 from qms_tui.widgets.labels import choice_label, column_label, fmt_value
 
@@ -32,6 +33,12 @@ NC_KINDS = (FK.MAJOR, FK.MINOR)
 KIND_MARK = {FK.MAJOR: "✖✖", FK.MINOR: "✖", FK.OBSERVATION: "◇", FK.OFI: "↗", FK.STRENGTH: "✔"}
 RESULT_MARK = {CR.PENDING: "·", CR.CONFORMING: "✔", CR.NONCONFORMING: "✖", CR.OBSERVATION: "◇",
                CR.NOT_APPLICABLE: "—"}
+
+
+@dataclass(frozen=True)
+class AuditData:
+    detail: Any  # services.audits.AuditDetail
+    signatures: list[str]  # of the report, one line each (✔ matches / ✖ changed since)
 
 
 class AuditScreen(WorkflowScreen):
@@ -46,7 +53,7 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
 - **enter** on a checklist item records its result and the evidence seen
 - **n** adds a finding (of the selected checklist item, if the checklist has the cursor)
 - **r** raises the nonconformity of the selected major or minor finding and opens it
-- **a** accepts the report (conclusions) · **x** closes the audit (asks first)
+- **a** accepts the report (conclusions) with your electronic signature · **x** closes the audit (asks first)
 - **delete** cancels the audit (asks first) · **e** edits the plan
 - **tab** moves between the tables; **esc** goes back.
 """)
@@ -96,6 +103,8 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
                                                  ("nc", tr("Nonconformity"))))
             yield section(tr("Conclusions"))
             yield Static("", id="audit-conclusions", classes="section-text", markup=False)
+            yield section(tr("Electronic signatures"))
+            yield Static("", id="audit-signatures", classes="section-text", markup=False)
         yield Footer()
 
     @staticmethod
@@ -109,14 +118,16 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
 
     @property
     def detail(self) -> Any:
-        return self.data
+        return self.data.detail if self.data is not None else None
 
-    def load_detail(self) -> Any:
+    def load_detail(self) -> AuditData:
         from qms_tui.services.audits import audit_detail
 
-        return audit_detail(self.db(), self.code)
+        db = self.db()
+        return AuditData(audit_detail(db, self.code), signature_lines(db, "audit", self.code))
 
-    def show(self, d: Any) -> None:
+    def show(self, data: AuditData) -> None:
+        d = data.detail
         a = d.audit
         body = self.query_one("#audit-body")
         body.loading = False
@@ -140,6 +151,8 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
         counts = ", ".join(f"{FK(k).label()}: {n}" for k, n in d.counts.items() if n)
         self.query_one("#findings-title", Static).update(tr("Findings") + (f"  ({counts})" if counts else ""))
         self.query_one("#audit-conclusions", Static).update(a.conclusions or tr("No conclusions yet."))
+        signed = "\n".join(data.signatures) if data.signatures else tr("Not signed yet.")
+        self.query_one("#audit-signatures", Static).update(signed)
         if self.focused is None:
             body.focus()
 
@@ -352,11 +365,12 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
                   InputField("accepted_on", "date", True, max(end, self.qms.today).isoformat(),
                              label=N_("Accepted on"))]
 
-        def submit(v: dict[str, Any], _c: bool) -> Any:
-            return self._svc().accept_report(self.db(), self.qms.actor, self.code, v["conclusions"], v["accepted_on"])
+        def submit(v: dict[str, Any]) -> Any:
+            return self._svc().accept_report(self.db(), self.qms.actor, self.code, v["conclusions"], v["accepted_on"],
+                                             pin=v["pin"], comment=v["comment"])
 
-        self.step(TransitionDialog(tr("Report of {code}", code=self.code), fields, submit),
-                  done_note(N_("{code}: report accepted")))
+        self.sign(tr("Report of {code}", code=self.code), submit, done_note(N_("{code}: report accepted")),
+                  fields=fields, intro=tr("You approve the audit report with its conclusions."))
 
     def action_close_audit(self) -> None:
         if not self.ensure("close_audit"):

@@ -158,7 +158,8 @@ The meeting's minutes, attendance and agenda, and its agreements:
     def _set_status(self, code: str, status: str) -> Any:
         from qms_tui.services.circles import set_agreement_status
 
-        return set_agreement_status(self.db(), self.qms.actor, code, status)
+        seen = next((a.version for a in self.data.detail.agreements if a.code == code), None)
+        return set_agreement_status(self.db(), self.qms.actor, code, status, expected_version=seen)
 
     def action_toggle_agreement(self) -> None:
         if not self.ensure("toggle_agreement"):

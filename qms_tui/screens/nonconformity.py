@@ -26,7 +26,7 @@ from qms_tui.screens.dialogs.record_form import RecordFormDialog
 from qms_tui.screens.dialogs.root_cause import RootCauseDialog
 from qms_tui.screens.dialogs.trail_event import TrailEventDialog, summary_text
 from qms_tui.screens.dialogs.transition import InputField, TransitionDialog
-from qms_tui.screens.workflow import WorkflowScreen, done_note
+from qms_tui.screens.workflow import WorkflowScreen, done_note, signature_lines
 from qms_tui.widgets.app_header import AppHeader
 from qms_tui.widgets.labels import choice_label, column_label, fmt_value
 
@@ -42,6 +42,7 @@ OVERDUE = N_("OVERDUE")
 class NcData:
     detail: Any  # services.nonconformities.NcDetail
     history: list[Any]  # services.trail.TrailRow, newest first
+    signatures: list[str]  # of the NC and its effectiveness checks, one line each (✔ matches / ✖ changed since)
 
 
 def section(title: str, id: str | None = None) -> Static:
@@ -97,8 +98,10 @@ command palette (ctrl+p).
 - **c** correction · **r** root-cause analysis (5 whys or Ishikawa) · **n** new action
 - **d** marks the selected action done · **i** starts the implementation
 - **p** plans an effectiveness check · **v** requests the verification
-- **f** records the result of the effectiveness check (effective or not)
-- **x** closes (asks first) · **o** reopens (with the reason)
+- **f** records the result of the effectiveness check (effective or not), signed by you as
+  the verifier (who may own none of the actions)
+- **x** closes with your electronic signature (quality coordinators) · **o** reopens (with
+  the reason)
 - **a** accepts a draft · **z** dismisses it · **delete** cancels the nonconformity (asks first)
 - **e** edits the registration fields · **tab** moves between the tables; **enter** opens the
   selected action or check, or the details of a history event.
@@ -149,6 +152,8 @@ command palette (ctrl+p).
             yield self._table("nc-actions", ("code", "description", "owner", "due_date", "status"))
             yield section(tr("Effectiveness checks"))
             yield self._table("nc-checks", ("code", "planned_date", "criterion", "result", "performed_on"))
+            yield section(tr("Electronic signatures"))
+            yield Static("", id="nc-signatures", classes="section-text", markup=False)
             yield section(tr("History"))
             yield self._table("nc-history", ("at", "actor", "action", "summary"))
         yield Footer()
@@ -173,7 +178,10 @@ command palette (ctrl+p).
         db = self.db()
         detail = nc_detail(db, self.code, today=self.qms.today)
         history = trail_page(db, entity="nonconformity", code=self.code, limit=HISTORY).rows
-        return NcData(detail, history)
+        signed = [f"{self.code} · {line}" for line in signature_lines(db, "nonconformity", self.code)]
+        for check in detail.checks:
+            signed += [f"{check.code} · {line}" for line in signature_lines(db, "effectiveness_check", check.code)]
+        return NcData(detail, history, signed)
 
     def show(self, data: NcData) -> None:
         d = data.detail
@@ -187,6 +195,8 @@ command palette (ctrl+p).
         self.query_one("#nc-rca", Static).update(rca_text(nc, list(d.causes)))
         self._fill_actions(d)
         self._fill_checks(d)
+        signed = "\n".join(data.signatures) if data.signatures else tr("Not signed yet.")
+        self.query_one("#nc-signatures", Static).update(signed)
         self._fill_history(data.history)
         if self.focused is None:
             body.focus()
@@ -454,23 +464,29 @@ command palette (ctrl+p).
             InputField("verifier", "ref", False, ref="person", help=N_("Blank: you")),
         ]
 
-        def submit(v: dict[str, Any], _confirmed: bool) -> Any:
+        def submit(v: dict[str, Any]) -> Any:
             return self._svc().record_effectiveness(self.db(), self.qms.actor, v["check"], v["result"],
                                                     v["performed_on"], v["evidence_note"] or None,
-                                                    v["verifier"] or None)
+                                                    v["verifier"] or None, pin=v["pin"], comment=v["comment"])
 
-        self.step(TransitionDialog(tr("Effectiveness of the actions of {code}", code=self.code), fields, submit,
-                                   lookup=self.lookup),
-                  lambda r: tr("{code}: {result}", code=r.code, result=choice_label(E.Effectiveness, r.result)))
+        self.sign(tr("Effectiveness of the actions of {code}", code=self.code), submit,
+                  lambda r: tr("{code}: {result}", code=r.code, result=choice_label(E.Effectiveness, r.result)),
+                  meaning="verified_effectiveness", fields=fields,
+                  intro=tr("You sign the result as the verifier of effectiveness; not effective sends the "
+                           "nonconformity back to the root cause."))
 
     def action_close_nc(self) -> None:
         if not self.ensure("close_nc"):
             return
-        today = self.qms.today
-        self.perform(lambda: self._svc().close_nc(self.db(), self.qms.actor, self.code, today),
-                     note=tr("{code} closed", code=self.code),
-                     confirm=tr("Close {code} on {date}? The corrective action ends here.",
-                                code=self.code, date=today.isoformat()))
+        fields = [InputField("closed_on", "date", True, self.qms.today.isoformat())]
+
+        def submit(v: dict[str, Any]) -> Any:
+            return self._svc().close_nc(self.db(), self.qms.actor, self.code, v["closed_on"],
+                                        pin=v["pin"], comment=v["comment"])
+
+        self.sign(tr("Close {code}", code=self.code), submit, tr("{code} closed", code=self.code),
+                  meaning="closed", fields=fields,
+                  intro=tr("The corrective action ends here: the latest effectiveness check was effective."))
 
     def _reason_step(self, title: str, call: Any, note: str, confirm: str | None = None) -> None:
         fields = [InputField("reason", "longtext", True)]

@@ -14,7 +14,7 @@ service in a worker; the palette lists the steps this screen offers right now.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -211,6 +211,23 @@ class WorkflowScreen(QmsScreen[None]):
 
         self.app.push_screen(dialog, finished)
 
+    def sign(self, title: str, call: Callable[[dict[str, Any]], Any], note: str | Callable[[Any], str], *,
+             meaning: str = "approved", intro: str = "", fields: Sequence[Any] = (),
+             record: str | None = None) -> None:
+        """A step signed electronically (approving, verifying effectiveness, closing): the
+        signature dialog says what is signed and what it means, asks the step's ``fields``
+        (InputField) and the signing PIN (when the person has one), then runs ``call(values)``
+        in its worker; ``values`` has the fields by name plus ``pin`` and ``comment``. Errors
+        (a wrong PIN, a date) are shown inline."""
+        from qms_tui.screens.dialogs.sign import SignDialog
+
+        def submit(values: dict[str, Any], _confirmed: bool) -> Any:
+            return call(values)
+
+        dialog = SignDialog(title, meaning, submit, record=record or self.code, signer=self.qms.actor.label,
+                            fields=fields, intro=intro, lookup=self.lookup)
+        self.step(dialog, note if callable(note) else (lambda _result: note))
+
     # ---------------------------------------------------------------- helpers for workers
 
     def db(self) -> Any:
@@ -233,9 +250,16 @@ class WorkflowScreen(QmsScreen[None]):
             self.qms.open_record(entity, rest[0])
 
 
+def signature_lines(db: Any, entity: str, code: str) -> list[str]:
+    """The electronic signatures of a record, one line each (workers only)."""
+    from qms_tui.services.signatures import signatures_of
+
+    return [s.line() for s in signatures_of(db, entity, code)]
+
+
 def done_note(msgid: str) -> Callable[[Any], str]:
     """A notification naming the record a step produced."""
     return lambda result: tr(msgid, code=getattr(result, "code", ""))
 
 
-__all__ = ["N_", "ScreenSteps", "WorkflowScreen", "done_note"]
+__all__ = ["N_", "ScreenSteps", "WorkflowScreen", "done_note", "signature_lines"]

@@ -231,14 +231,16 @@ def add_agreement(tx: Tx, actor: Actor, meeting_code: str, data: Mapping[str, An
                               {**{k: v for k, v in data.items() if k != "meeting"}, "meeting": meeting.code})
 
 
-def set_agreement_status(tx: Tx, actor: Actor, code: str, status: str) -> Any:
-    """open → done | cancelled; done → open (reopened)."""
+def set_agreement_status(tx: Tx, actor: Actor, code: str, status: str, expected_version: int | None = None) -> Any:
+    """open → done | cancelled; done → open (reopened). ``expected_version``: the version the
+    caller saw; a change made meanwhile by someone else refuses the step (ConcurrencyError)."""
     with writing(tx) as s:
         values, errors = parse_all((Field("status", "choice", True, choices=E.AgreementStatus),),
                                    {"status": status})
         if errors:
             raise ValidationError(errors)
         obj = _one(s, "agreement", code)
+        records.check_version(s, "agreement", obj, expected_version)
         lifecycle.check(lifecycle.AGREEMENT, obj.status, values["status"], E.AgreementStatus)
         return records.transition(s, actor, "agreement", obj, "status", values["status"])
 

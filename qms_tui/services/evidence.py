@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -67,6 +67,19 @@ class Part:
 
 
 @dataclass(frozen=True)
+class SignedBy:
+    """An electronic signature of an item (or of one of its parts) and whether the record
+    still matches the state that was signed."""
+
+    record: str  # code of the signed record (the item, a document version, a check)
+    meaning: str  # stored value of services.signatures.Meaning
+    signer: str
+    signed_at: datetime
+    matches: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Item:
     entity: str
     code: str
@@ -82,6 +95,7 @@ class Item:
     parts: tuple[Part, ...] = ()
     home: str | None = None  # the clause showing it in full
     revision: int = 0  # the stored row's version counter
+    signatures: tuple[SignedBy, ...] = ()  # oldest first
 
 
 @dataclass(frozen=True)
@@ -176,6 +190,7 @@ class _Reader:
     def __init__(self, session: Session, only: tuple[str, str] | None = None) -> None:
         self.s = session
         self.only = only
+        self._signatures: dict[tuple[str, int], list[Any]] | None = None
         self.people = dict(session.execute(select(M.Person.id, M.Person.name)).all())
         self.links: dict[tuple[str, int], list[str]] = {}
         for entity, rid, number in session.execute(
@@ -185,6 +200,22 @@ class _Reader:
 
     def name(self, pid: int | None) -> str | None:
         return self.people.get(pid) if pid is not None else None
+
+    def signed(self, *records: tuple[str, Any]) -> tuple[SignedBy, ...]:
+        """The signatures of ``(entity, row)`` records, each checked against the row's state now."""
+        from qms_tui.services.signatures import state_hash
+
+        if self._signatures is None:
+            self._signatures = {}
+            for sig in self.s.execute(select(M.Signature).order_by(M.Signature.signed_at, M.Signature.id)).scalars():
+                self._signatures.setdefault((sig.entity, sig.record_id), []).append(sig)
+        out: list[SignedBy] = []
+        for entity, obj in records:
+            rows = self._signatures.get((entity, obj.id), [])
+            now = state_hash(self.s, entity, obj) if rows else ""
+            out += [SignedBy(obj.code, g.meaning, self.name(g.signer_id) or "?", g.signed_at, g.state_hash == now,
+                             g.reason) for g in rows]
+        return tuple(sorted(out, key=lambda g: g.signed_at))
 
     def clauses(self, entity: str, rid: int) -> tuple[str, ...]:
         return tuple(sorted(self.links.get((entity, rid), ()), key=catalogue.sort_key))
@@ -201,10 +232,11 @@ class _Reader:
     def item(self, entity: str, obj: Any, title: str, *, version: str | None = None,
              owner: int | None = None, approver: int | None = None, day: date | None = None,
              status: str | None = None, detail: dict[str, Any] | None = None,
-             parts: Iterable[Part] = ()) -> Item:
+             parts: Iterable[Part] = (), signed: Iterable[tuple[str, Any]] | None = None) -> Item:
+        """``signed``: the records whose signatures the item shows (default: the record itself)."""
         return Item(entity, obj.code, title, version or _rev(obj), self.name(owner), self.name(approver),
                     day, status, self.clauses(entity, obj.id), record_hash(obj), detail or {}, tuple(parts),
-                    revision=obj.version)
+                    revision=obj.version, signatures=self.signed(*(signed if signed is not None else [(entity, obj)])))
 
 
 # ---------------------------------------------------------------- the kinds
@@ -371,6 +403,7 @@ def _nonconformities(r: _Reader, start: date, end: date, today: date) -> list[It
                           day=n.detected_on, status=n.status,
                           parts=[*(_part("cause", c) for c in mc), *(_part("action", a) for a in ma),
                                  *(_part("effectiveness_check", k) for k in mk)],
+                          signed=[("nonconformity", n), *(("effectiveness_check", k) for k in mk)],
                           detail={"description": n.description, "source": n.source, "severity": n.severity,
                                   "process": processes.get(n.process_id), "finding": findings.get(n.finding_id),
                                   "correction": n.correction, "correction_on": n.correction_on,
@@ -463,6 +496,7 @@ def _documents(r: _Reader, start: date, end: date) -> list[Item]:
         out.append(r.item("document", d, d.title, version=shown.label, owner=d.owner_id,
                           approver=shown.approved_by_id, day=shown.approved_on or shown.effective_from,
                           status=shown.status, parts=[_part("document_version", shown)],
+                          signed=[("document_version", shown)],
                           detail={"kind": d.kind, "process": processes.get(d.process_id),
                                   "effective_from": shown.effective_from, "approved_on": shown.approved_on,
                                   "change_summary": shown.change_summary, "next_review": d.next_review,

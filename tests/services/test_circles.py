@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from qms_tui.db.models import Agreement, Meeting, TrailEvent
-from qms_tui.domain.errors import NotFound, TransitionError, ValidationError
+from qms_tui.domain.errors import ConcurrencyError, NotFound, TransitionError, ValidationError
 from qms_tui.services import circles as C
 from qms_tui.services import records, trail
 
@@ -111,6 +111,17 @@ def test_agreement_status_follows_its_lifecycle(db, actor, circle):
     with pytest.raises(ValidationError) as err:
         C.set_agreement_status(db, actor, code, "hecho?")
     assert err.value.fields == ["status"] and _count(db) == before
+
+
+def test_agreement_status_refuses_a_stale_version(db, actor, circle):
+    m = C.record_meeting(db, actor, circle.code, {"date": "2025-02-01", "minutes": "x"}, [{"text": "Hacer"}])
+    seen = m.agreements[0]
+    C.set_agreement_status(db, actor, seen.code, "done")  # someone else, meanwhile
+    before = _count(db)
+    with pytest.raises(ConcurrencyError):
+        C.set_agreement_status(db, actor, seen.code, "cancelled", expected_version=seen.version)
+    assert _count(db) == before
+    assert C.set_agreement_status(db, actor, seen.code, "open", expected_version=seen.version + 1).status == "open"
 
 
 PROJECT = {"title": "Reducir el tiempo de entrega de paquetes", "problem": "Entregas tardías en 12 distritos",

@@ -7,6 +7,7 @@ from qms_tui.screens.dialogs.error import ErrorDialog
 from qms_tui.screens.dialogs.record_form import RecordFormDialog
 from qms_tui.screens.dialogs.transition import StepDialog
 from qms_tui.services import audits
+from qms_tui.services.signatures import signatures_of
 from tui.conftest import make_app, settle, type_text
 from tui.dataset import COORD
 
@@ -133,3 +134,6 @@ async def test_perform_and_accept_the_report(tui_db, spanish):
         await settle(pilot)
         audit = _detail(tui_db).audit
         assert (audit.status, audit.conclusions) == ("report_accepted", "Sistema conforme")
+        assert [s.signature.meaning for s in signatures_of(tui_db, "audit", audit.code)] == ["approved"]
+        await settle(pilot)
+        assert "✔" in app.screen.query_one("#audit-signatures").render().plain

@@ -18,6 +18,7 @@ from qms_tui.screens.indicator import IndicatorScreen
 from qms_tui.screens.nonconformity import NonconformityScreen
 from qms_tui.services import audits, nonconformities, records
 from qms_tui.services.indicators import measurements_page
+from qms_tui.services.signatures import Meaning, signatures_of
 from qms_tui.widgets.paged_table import PagedTable
 from tui.conftest import make_app, settle, type_text
 from tui.dataset import COORD
@@ -186,13 +187,23 @@ async def test_acceptance_walk_with_the_keyboard_alone(tui_db, spanish):
         assert [c.result for c in nc.checks] == ["effective"]
         assert nc.nc.status == "verification"
 
-        # 7. close, after confirming
+        # 7. close, signed electronically
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        statement = app.screen.query_one(".sign-statement").render().plain
+        assert code in statement and Meaning.CLOSED.label() in statement
+        await _step(pilot)
         nc = _nc(tui_db, code)
         assert nc.nc.status == "closed" and nc.nc.closed_on == date(2025, 6, 16)
+        meanings = {s.signature.meaning for s in signatures_of(tui_db, "nonconformity", code)}
+        assert meanings == {"closed"}
+        checks = nc.checks
+        assert [s.signature.meaning for s in signatures_of(tui_db, "effectiveness_check", checks[0].code)] == \
+            ["verified_effectiveness"]
+        await settle(pilot)
+        signed = app.screen.query_one("#nc-signatures").render().plain
+        assert f"{code} · ✔ {Meaning.CLOSED.label()}" in signed
+        assert f"{checks[0].code} · ✔ {Meaning.VERIFIED_EFFECTIVENESS.label()}" in signed
         assert "cerrada" in app.screen.query_one("#nc-head").render().plain or "closed" in \
             app.screen.query_one("#nc-head").render().plain
 
