@@ -179,11 +179,23 @@ class WorkflowScreen(QmsScreen[None]):
 
     @work(thread=True, exclusive=True, group="workflow-write", exit_on_error=False)
     def _perform(self, call: Callable[[], Any], done: Callable[[Any], None] | None, note: str | None) -> None:
+        from qms_tui.services.freeze import Frozen
+
         try:
             result = call()
+        except Frozen as refused:  # a freeze window: the emergency route, for those who may take it
+            self.app.call_from_thread(self._offer_emergency, refused, call, done, note)
+            return
         finally:
             self.app.call_from_thread(self._idle)
         self.post_message(self.Performed(result, done, note))
+
+    def _offer_emergency(self, refused: Any, call: Callable[[], Any], done: Callable[[Any], None] | None,
+                         note: str | None) -> None:
+        from qms_tui.screens.dialogs.emergency import offer_emergency
+
+        offer_emergency(self.app, refused, call, lambda result: self.post_message(self.Performed(result, done, note)),
+                        record=self.code)
 
     def _idle(self) -> None:
         self.busy = False

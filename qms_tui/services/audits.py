@@ -35,8 +35,8 @@ from qms_tui.db.models import (
     Programme,
     RecordClause,
 )
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain import enums as E
-from qms_tui.domain import lifecycle
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.clauses import ISO54001, get_clause
 from qms_tui.domain.enums import N_, TrailAction
@@ -156,7 +156,7 @@ def _clause_title(number: str, lang: str) -> str:
 def _date(name: str, raw: Any) -> date:
     """An optional date input, today when blank."""
     value = parse_inputs((Field(name, "date"),), {name: raw})[name]
-    return value or date.today()
+    return value or clock.today()
 
 
 # ---------------------------------------------------------------- programme
@@ -349,7 +349,7 @@ def accept_report(
         text = values["conclusions"] if values["conclusions"] is not None else audit.conclusions
         if is_blank(text):
             raise invalid("conclusions", N_("are required to accept the report"))
-        on = values["accepted_on"] or date.today()
+        on = values["accepted_on"] or clock.today()
         if audit.actual_end is not None and on < audit.actual_end:
             raise invalid("accepted_on", N_("must not be before {other}"), other=FIELD_LABELS["actual_end"])
         pending = s.execute(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,8 +27,8 @@ from qms_tui.db.models import (
     Process,
     Project,
 )
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain import enums as E
-from qms_tui.domain import lifecycle
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_
 from qms_tui.domain.errors import FieldError, NotFound, TransitionError, ValidationError
@@ -299,7 +298,7 @@ def advance_project(
         if target == P.CLOSED:
             if is_blank(columns.get("benefit", obj.benefit)):
                 errors.append(FieldError("benefit", N_("is required to close the project")))
-            when = values["closed_on"] or date.today()
+            when = values["closed_on"] or clock.today()
             if when < obj.started_on:
                 errors.append(FieldError("closed_on", N_("must not be before {other}"),
                                          {"other": N_("Started on")}))

@@ -33,8 +33,8 @@ from qms_tui.db.models import (
     Person,
     RecordClause,
 )
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain import enums as E
-from qms_tui.domain import lifecycle
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, TrailAction
 from qms_tui.domain.errors import FieldError, NotFound, QmsError, TransitionError, ValidationError
@@ -189,7 +189,7 @@ def approve_version(
                         {"approved_on": approved_on, "effective_from": effective_from})
         version = records.get_row(s, "document_version", version_code, lock=True)
         lifecycle.check(lifecycle.DOCUMENT_VERSION, version.status, V.APPROVED, V)
-        when = values["approved_on"] or date.today()
+        when = values["approved_on"] or clock.today()
         effective = values["effective_from"] or version.effective_from or when
         if effective < when:
             raise ValidationError([FieldError("effective_from", N_("must not be before {other}"),
@@ -218,7 +218,7 @@ def current_version(tx: Tx, document_code: str) -> Any | None:
 
 
 def document_detail(tx: Tx, code: str, today: date | None = None) -> DocumentDetail:
-    today = today or date.today()
+    today = today or clock.today()
     with reading(tx) as s:
         doc = records.get_row(s, "document", code)
         versions = [records.to_dto("document_version", v) for v in _versions(s, doc.id)]
@@ -237,7 +237,7 @@ def document_detail(tx: Tx, code: str, today: date | None = None) -> DocumentDet
 def documents_due_for_review(tx: Tx, today: date | None = None, within_days: int = 30) -> list[Any]:
     """Documents whose next review falls on or before ``today`` + ``within_days`` (overdue
     ones included), soonest first."""
-    limit = (today or date.today()) + timedelta(days=within_days)
+    limit = (today or clock.today()) + timedelta(days=within_days)
     with reading(tx) as s:
         rows = s.execute(
             select(Document).where(Document.next_review.is_not(None), Document.next_review <= limit)

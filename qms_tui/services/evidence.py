@@ -33,6 +33,7 @@ from sqlmodel import Session, SQLModel
 
 from qms_tui.db import models as M
 from qms_tui.domain import clauses as catalogue
+from qms_tui.domain import clock
 from qms_tui.domain import risk as rating
 from qms_tui.domain.enums import NcStatus
 from qms_tui.services.indicators import light_of
@@ -540,7 +541,7 @@ def evidence_pack(tx: Tx, standard: str, start: date, end: date, today: date | N
     toc_clauses = catalogue.EVIDENCE_CLAUSES(standard)
     toc = [c.number for c in toc_clauses]
     tocset = set(toc)
-    today = today or date.today()
+    today = today or clock.today()
     with reading(tx) as s:
         r = _Reader(s)
         progs, audits, findings = _audits(r, start, end)
@@ -597,7 +598,7 @@ def record_item(tx: Tx, entity: str, code: str, today: date | None = None) -> It
     from qms_tui.domain.specs import SPECS
 
     with reading(tx) as s:
-        found = _ONE[entity](_Reader(s, (entity, str(code).strip())), today or date.today())
+        found = _ONE[entity](_Reader(s, (entity, str(code).strip())), today or clock.today())
     if not found:
         raise NotFound(SPECS[entity].title, str(code).strip())
     return found[0]
@@ -620,7 +621,7 @@ class CapaLog:
 def capa_log(tx: Tx, today: date | None = None) -> CapaLog:
     from qms_tui.services.nonconformities import nc_ageing
 
-    today = today or date.today()
+    today = today or clock.today()
     with reading(tx) as s:
         r = _Reader(s)
         ncs = _nonconformities(r, date.min, date.max, today)

@@ -44,6 +44,8 @@ EMERGENCY_ROLES = (Role.ADMIN.value, Role.COORDINATOR.value)
 EMERGENCY_MEANING = "emergency_change"
 
 _paused: ContextVar[bool] = ContextVar("qms_freeze_paused", default=False)
+#: (justification, signing PIN) of an emergency change declared around a call (:func:`emergency`).
+_emergency: ContextVar[tuple[str, str | None] | None] = ContextVar("qms_freeze_emergency", default=None)
 
 MESSAGES = {
     "document": N_("changes to controlled documents are frozen from {start} to {end} around {event}; "
@@ -106,6 +108,19 @@ def paused() -> Iterator[None]:
         _paused.reset(token)
 
 
+@contextmanager
+def emergency(reason: str, pin: str | None = None) -> Iterator[None]:
+    """Inside the block, a change refused by a freeze is made as an emergency change with
+    this justification (and the signer's PIN): what a front end does after a :class:`Frozen`
+    refusal, calling the same service again — whichever service it was — so the guard of
+    that service signs it. Outside any freeze it changes nothing."""
+    token = _emergency.set((reason, pin))
+    try:
+        yield
+    finally:
+        _emergency.reset(token)
+
+
 def check_not_frozen(session: Session | Tx, actor: Actor, what: str, *, emergency_reason: str | None = None,
                      day: date | None = None) -> str | None:
     """Refuse a change of a controlled document (``what`` "document") or a process
@@ -116,6 +131,9 @@ def check_not_frozen(session: Session | Tx, actor: Actor, what: str, *, emergenc
     if not freezes:
         return None
     f = freezes[0]
+    declared = _emergency.get()
+    if is_blank(emergency_reason) and declared is not None:
+        emergency_reason = declared[0]
     if is_blank(emergency_reason):
         raise Frozen(MESSAGES.get(what, MESSAGES["document"]), f, start=f.start.isoformat(),
                      end=f.end.isoformat(), event=f.event)
@@ -153,15 +171,21 @@ def guard(session: Session, actor: Actor, what: str, *,
     during a freeze unless it is an emergency change (:func:`check_not_frozen`); the block
     gives ``change.note(...)`` as the trail summary and calls ``change.sign_as(entity, code)``;
     after the block an emergency change is signed ("emergency_change", the justification)."""
+    declared = _emergency.get()
+    if is_blank(emergency_reason) and declared is not None:
+        emergency_reason = declared[0]
     change = Change(check_not_frozen(session, actor, what, emergency_reason=emergency_reason), emergency_reason)
     yield change
     if change.summary is not None and change.code is not None:
-        sign_emergency(session, actor, change.entity or what, change.code, str(change.reason))
+        pin = declared[1] if declared is not None else None
+        sign_emergency(session, actor, change.entity or what, change.code, str(change.reason), pin=pin)
 
 
-def sign_emergency(session: Session, actor: Actor, entity: str, code: str, reason: str) -> Any:
+def sign_emergency(session: Session, actor: Actor, entity: str, code: str, reason: str, *,
+                   pin: str | None = None) -> Any:
     """Sign ``entity`` ``code`` with the meaning "emergency_change" and the justification
-    (:func:`qms_tui.services.signatures.sign_emergency`; None for a built-in actor)."""
+    (:func:`qms_tui.services.signatures.sign_emergency`; None for a built-in actor). A
+    ``pin`` given is checked (a wrong one refuses the whole change)."""
     from qms_tui.services import signatures
 
-    return signatures.sign_emergency(session, actor, entity, code, EMERGENCY_MEANING, reason)
+    return signatures.sign_emergency(session, actor, entity, code, EMERGENCY_MEANING, reason, pin=pin)

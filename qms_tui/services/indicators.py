@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from qms_tui.db.models import (
+    Anchor,
     Event,
     Indicator,
     Measurement,
@@ -26,6 +27,7 @@ from qms_tui.db.models import (
     Process,
     utcnow,
 )
+from qms_tui.domain import clock
 from qms_tui.domain import indicators as maths
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, Frequency, TrailAction
@@ -47,6 +49,10 @@ PERIOD_EXAMPLE = {"day": "2025-06-01", "month": "2025-03", "quarter": "2025-Q1",
 _LIGHT_RANK = {maths.GREEN: 1, maths.YELLOW: 2, maths.RED: 3}
 
 
+#: The anchored "field" of a per-event indicator's due date (services.calendar.DUE).
+ANCHORED_DUE = "due"
+
+
 @dataclass(frozen=True)
 class IndicatorStatus:
     """Where an indicator stands: its last measurement, light, trend and pending periods."""
@@ -65,6 +71,9 @@ class IndicatorStatus:
     event: str | None = None
     recent: tuple[float, ...] = ()  # last values, oldest first (at most RECENT)
     recent_lights: tuple[str, ...] = ()
+    #: A per-event indicator: the date its measurement for ``event`` is due (the key day plus
+    #: the offset it is planned at, ``E+N``; else the event's end plus the grace days).
+    event_due: date | None = None
 
     @property
     def code(self) -> str:
@@ -207,7 +216,7 @@ def record_measurement(
     the real date) is refused."""
     with writing(tx) as s:
         ind = records.get_row(s, "indicator", indicator)
-        p, errors = _period_of(period, ind.frequency, today or date.today())
+        p, errors = _period_of(period, ind.frequency, today or clock.today())
         spec = SPECS["measurement"]
         data = {"indicator": ind.id, "period": p.label if p else "-", "value": value,
                 "note": note, "evidence": evidence}
@@ -293,14 +302,18 @@ def _filtered(session: Session, *, code: str | None = None, objective: str | Non
 
 def _statuses(session: Session, conds: list[Any], today: date) -> list[IndicatorStatus]:
     """Statuses of the indicators matching ``conds`` in four statements."""
-    obj, proc, ev = aliased(Objective), aliased(Process), aliased(Event)
+    obj, proc, ev, anchored = aliased(Objective), aliased(Process), aliased(Event), aliased(Event)
     columns = list(Indicator.__table__.columns)  # type: ignore[attr-defined]
     # plain rows, not ORM objects: a thousand indicators load in a third of the time
     rows = session.execute(
-        select(*columns, obj.code, proc.code, ev.code, ev.start_date, ev.end_date)
+        select(*columns, obj.code, proc.code, ev.code, ev.start_date, ev.end_date,
+               anchored.code, anchored.start_date, anchored.key_date, Anchor.offset_days)
         .outerjoin(obj, obj.id == Indicator.objective_id)
         .outerjoin(proc, proc.id == Indicator.process_id)
         .outerjoin(ev, ev.id == Indicator.event_id)
+        .outerjoin(Anchor, (Anchor.entity == "indicator") & (Anchor.record_id == Indicator.id)
+                   & (Anchor.field == ANCHORED_DUE))
+        .outerjoin(anchored, anchored.id == Anchor.event_id)
         .where(*conds).order_by(Indicator.code)
     ).all()
     if not rows:
@@ -313,9 +326,14 @@ def _statuses(session: Session, conds: list[Any], today: date) -> list[Indicator
     for row in rows:
         values = dict(zip(keys, row[:n], strict=True))
         ind = dto(**values, clauses=cmap.get(values["id"], ()))
-        obj_code, proc_code, ev_code, ev_start, ev_end = row[n:]
+        obj_code, proc_code, ev_code, ev_start, ev_end, a_code, a_start, a_key, a_offset = row[n:]
+        due = None
+        if a_code is not None:  # planned relative to an event's key day (services.calendar)
+            ev_code, ev_start, due = a_code, a_start, a_key + timedelta(days=a_offset)
+        elif ev_end is not None:
+            due = ev_end + timedelta(days=maths.DEFAULT_GRACE_DAYS)
         points = recent.get(ind.id, [])
-        out.append(_status(ind, points, today, obj_code, proc_code, ev_code, ev_start, ev_end))
+        out.append(_status(ind, points, today, obj_code, proc_code, ev_code, ev_start, due))
     return out
 
 
@@ -348,33 +366,34 @@ def _recent_values(session: Session, ids: Any) -> dict[int, list[tuple[str, date
 
 def _status(ind: Any, points: list[tuple[str, date, float]], today: date, obj_code: str | None,
             proc_code: str | None, ev_code: str | None, ev_start: date | None,
-            ev_end: date | None) -> IndicatorStatus:
+            ev_due: date | None) -> IndicatorStatus:
     values = [v for _, _, v in points]
     last_label, last_start, last_value = points[-1] if points else (None, None, None)
     light = light_of(ind, last_value)
-    missing = _missing(ind, last_label, last_start, today, ev_start, ev_end) if ind.active else 0
+    missing = _missing(ind, last_label, last_start, today, ev_start, ev_due) if ind.active else 0
+    per_event = FREQUENCY_KIND.get(ind.frequency) == "day"
     return IndicatorStatus(
         indicator=ind, last_period=last_label, last_value=last_value, light=light,
         symbol=maths.STATUS_SYMBOL[light], attainment=attainment_of(ind, last_value),
         trend=trend_of(ind, values), overdue=missing > 0, missing=missing,
         objective=obj_code, process=proc_code, event=ev_code, recent=tuple(values),
         recent_lights=tuple(light if v == last_value else light_of(ind, v) for v in values),
+        event_due=ev_due if per_event else None,
     )
 
 
 def _missing(ind: Any, last_label: str | None, last_start: date | None, today: date,
-             ev_start: date | None, ev_end: date | None) -> int:
+             ev_start: date | None, ev_due: date | None) -> int:
     """Periods past due without a measurement. Per-event indicators linked to an event are
-    due when the event ends (plus the grace days) and count one if nothing was measured
-    from the event's start on."""
+    due at ``ev_due`` (planned relative to the key day, else the event's end plus the grace
+    days) and count one if nothing was measured from the event's start on."""
     if ind.frequency not in FREQUENCY_KIND:
         return 0
     if FREQUENCY_KIND[ind.frequency] == "day":
-        if ev_start is None or ev_end is None:
+        if ev_start is None or ev_due is None:
             return 0
         measured = last_start is not None and last_start >= ev_start
-        due = ev_end + timedelta(days=maths.DEFAULT_GRACE_DAYS)
-        return 0 if measured or today <= due else 1
+        return 0 if measured or today <= ev_due else 1
     created = ind.created_at.date() if ind.created_at is not None else None
     try:
         return len(maths.missing_periods(ind.frequency, last_label, today, start=created))
@@ -385,7 +404,7 @@ def _missing(ind: Any, last_label: str | None, last_start: date | None, today: d
 def indicator_status(tx: Tx, code: str, today: date | None = None) -> IndicatorStatus:
     """The status of one indicator (NotFound if there is none with ``code``)."""
     with reading(tx) as s:
-        found = _statuses(s, _filtered(s, code=code), today or date.today())
+        found = _statuses(s, _filtered(s, code=code), today or clock.today())
         if not found:
             raise NotFound(SPECS["indicator"].title, code)
         return found[0]
@@ -405,7 +424,7 @@ def indicator_statuses(
     with reading(tx) as s:
         conds = _filtered(s, objective=objective, process=process, event=event,
                           include_inactive=include_inactive)
-        return _statuses(s, conds, today or date.today())
+        return _statuses(s, conds, today or clock.today())
 
 
 def overdue_indicators(tx: Tx, today: date | None = None) -> list[IndicatorStatus]:

@@ -36,8 +36,8 @@ from qms_tui.db.models import (
     Person,
     Process,
 )
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain import enums as E
-from qms_tui.domain import lifecycle
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, Role, TrailAction
 from qms_tui.domain.errors import (
@@ -183,7 +183,7 @@ def raise_from_finding(tx: Tx, actor: Actor, finding_code: str, overrides: Mappi
             "severity": f.kind, "process": f.process_id, "org_unit": f.org_unit_id,
             "event": audit.event_id,  # type: ignore[union-attr]
             "clauses": list(records.clauses_of(s, "finding", f.id)),
-            "detected_on": audit.actual_end or date.today(),  # type: ignore[union-attr]
+            "detected_on": audit.actual_end or clock.today(),  # type: ignore[union-attr]
             "reported_by": audit.lead_auditor_id,  # type: ignore[union-attr]
             "owner": proc.owner_id if proc else None,
             **(overrides or {}),
@@ -215,7 +215,7 @@ def raise_from_measurement(
                               name=ind.name, period=m.period, value=f"{m.value:g}", unit=ind.unit, target=target),
             "source": E.NcSource.INDICATOR, "process": ind.process_id, "event": ind.event_id,
             "owner": (proc.owner_id if proc and proc.owner_id else None) or ind.owner_id,
-            "reported_by": acting_person_id(s, actor), "detected_on": date.today(),
+            "reported_by": acting_person_id(s, actor), "detected_on": clock.today(),
             "clauses": list(records.clauses_of(s, "indicator", ind.id)),
             **(overrides or {}),
             "measurement": m.id,
@@ -376,7 +376,7 @@ def update_action_status(
                                       code=nc.code, status=_label(nc.status))
         target = values["status"]
         lifecycle.check(lifecycle.ACTION, a.status, target, AS)
-        columns: dict[str, Any] = {"completed_on": (values["completed_on"] or date.today()) if target == AS.DONE else None}
+        columns: dict[str, Any] = {"completed_on": (values["completed_on"] or clock.today()) if target == AS.DONE else None}
         if values["evidence_note"] is not None:
             columns["evidence_note"] = values["evidence_note"]
         return records.transition(s, actor, "action", a, "status", target, columns)
@@ -503,7 +503,7 @@ def close_nc(
     with writing(tx) as s:
         nc = _nc(s, code)
         lifecycle.check(MACHINE, nc.status, N.CLOSED, N)
-        on = parse_inputs((Field("closed_on", "date"),), {"closed_on": closed_on})["closed_on"] or date.today()
+        on = parse_inputs((Field("closed_on", "date"),), {"closed_on": closed_on})["closed_on"] or clock.today()
         latest = s.execute(
             select(EffectivenessCheck).where(EffectivenessCheck.nonconformity_id == nc.id,
                                              EffectivenessCheck.result != EF.PENDING)
@@ -540,7 +540,7 @@ def _age(detected: date, closed: date | None, today: date) -> int:
 
 
 def nc_detail(tx: Tx, code: str, today: date | None = None) -> NcDetail:
-    today = today or date.today()
+    today = today or clock.today()
     with reading(tx) as s:
         nc = records.get_row(s, "nonconformity", code)
         proc = s.get(Process, nc.process_id) if nc.process_id else None
@@ -580,7 +580,7 @@ def _bucket(days: int) -> str:
 def nc_ageing(tx: Tx, today: date | None = None) -> dict[str, dict[str, int]]:
     """Open NCs by severity and age since detection: {"major": {"0-30": n, "31-60": n,
     "61-90": n, ">90": n}, "minor": {…}}, plus "" for NCs without a severity if any."""
-    today = today or date.today()
+    today = today or clock.today()
     out: dict[str, dict[str, int]] = {s.value: dict.fromkeys(BUCKETS, 0) for s in E.Severity}
     with reading(tx) as s:
         rows = s.execute(select(Nonconformity.severity, Nonconformity.detected_on)

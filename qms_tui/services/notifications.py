@@ -34,6 +34,7 @@ KINDS: dict[str, str] = {
     "document_review_due": N_("Document review due"),
     "document_review_overdue": N_("Document review overdue"),
     "report_ready": N_("Report ready"),
+    "nc_draft": N_("Nonconformity draft raised by an indicator"),
 }
 
 WRITERS = (Role.ADMIN.value, Role.COORDINATOR.value)

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from qms_tui.db.models import Objective, ObjectivePlan, Policy
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain import indicators as maths
-from qms_tui.domain import lifecycle
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, ObjectiveStatus, RecordStatus
 from qms_tui.domain.errors import FieldError, TransitionError, ValidationError
@@ -90,7 +90,7 @@ def approve_policy(
     with writing(tx) as s:
         obj = records.get_row(s, "policy", code, lock=True)
         lifecycle.check(lifecycle.POLICY, obj.status, RecordStatus.APPROVED, RecordStatus)
-        approved = _date("approved_on", approved_on, date.today())
+        approved = _date("approved_on", approved_on, clock.today())
         effective = _date("effective_from", effective_from, obj.effective_from or approved)
         if not (obj.text or "").strip():
             raise ValidationError([FieldError("text", N_("is required"))])

@@ -26,7 +26,7 @@ from qms_tui.db.models import (
     Stage,
 )
 from qms_tui.domain import clauses as catalogue
-from qms_tui.domain import lifecycle
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, AuditStatus, ProcessCategory
 from qms_tui.domain.errors import FieldError, NotFound, ValidationError
@@ -131,7 +131,7 @@ def process_map(tx: Tx) -> dict[str, list[Any]]:
 
 
 def process_card(tx: Tx, code: str, today: date | None = None) -> ProcessCard:
-    today = today or date.today()
+    today = today or clock.today()
     with reading(tx) as s:
         owner, unit = aliased(Person), aliased(OrgUnit)
         row = s.execute(

@@ -122,7 +122,7 @@ def measurement_reminders(tx: Tx, today: date, lang: str = "es") -> list[Draft]:
     with reading(tx) as s:
         people = _people(s)
         statuses = indicator_statuses(s, today)
-        events = {e.id: e for e in s.execute(select(Event)).scalars()}
+        events = {e.code: e for e in s.execute(select(Event)).scalars()}
         owners = dict(s.execute(select(Process.id, Process.owner_id)).all())
         for st in statuses:
             ind = st.indicator
@@ -132,7 +132,7 @@ def measurement_reminders(tx: Tx, today: date, lang: str = "es") -> list[Draft]:
             to = people.first(ind.owner_id, owners.get(ind.process_id))
             name = _short(ind.name)
             if kind == "day":
-                found = _event_reminder(st, events.get(ind.event_id), today, lang, name)
+                found = _event_reminder(st, events.get(st.event) if st.event else None, today, lang, name)
             else:
                 found = _period_reminder(st, today, lang, name)
             if found is not None:
@@ -148,7 +148,8 @@ def _event_reminder(st: Any, event: Event | None, today: date, lang: str,
     last_start = parse_period(st.last_period).start if st.last_period else None
     if last_start is not None and last_start >= event.start_date:
         return None  # measured for this event
-    due = event.end_date + timedelta(days=maths.DEFAULT_GRACE_DAYS)
+    # planned relative to the key day (E+N, services.calendar) or the event's end plus the grace days
+    due = st.event_due or event.end_date + timedelta(days=maths.DEFAULT_GRACE_DAYS)
     params = {"indicator": st.code, "name": name, "event": event.code, "date": due.isoformat()}
     if st.overdue:
         return ("measurement_overdue", due,

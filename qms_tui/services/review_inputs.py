@@ -39,9 +39,9 @@ from qms_tui.db.models import (
     Risk,
     TrailEvent,
 )
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain import enums as E
 from qms_tui.domain import indicators as ind
-from qms_tui.domain import lifecycle
 from qms_tui.domain import risk as rating
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_, TrailAction
@@ -124,7 +124,7 @@ def gather_inputs(
     review was held (or the last 12 months), in ``lang``. Inputs edited by people are kept
     (see the module's docstring). Returns every input of the review in item order."""
     lang = lang or get_language()
-    end = today or date.today()
+    end = today or clock.today()
     with writing(tx) as s:
         review = records.get_row(s, "review", code, lock=True)
         not_approved(review)

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from qms_tui.db.models import Action, Person, Review, ReviewOutput
+from qms_tui.domain import clock, lifecycle
 from qms_tui.domain import enums as E
-from qms_tui.domain import lifecycle
 from qms_tui.domain.actor import Actor
 from qms_tui.domain.enums import N_
 from qms_tui.domain.errors import FieldError, TransitionError, ValidationError
@@ -186,7 +185,7 @@ def approve_minutes(
         values, errors = parse_all((Field("approved_on", "date"),), {"approved_on": approved_on})
         if errors:
             raise ValidationError(errors)
-        when = values["approved_on"] or date.today()
+        when = values["approved_on"] or clock.today()
         if review.held_on is not None and when < review.held_on:
             raise ValidationError([FieldError("approved_on", N_("must not be before {other}"),
                                               {"other": N_("Held on")})])

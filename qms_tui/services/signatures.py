@@ -276,8 +276,9 @@ def sign_emergency(
 ) -> Any | None:
     """The signature of an emergency change during a freeze window (``services/freeze.py``
     calls it after its own role check), the justification as its reason. The PIN is checked
-    when given; the freeze guard does not carry one yet, so without it the signature is
-    taken on the strength of the session (an emergency must never be blocked by it)."""
+    when given (the TUI's emergency dialog asks it of people who have one); without it the
+    signature is taken on the strength of the session (an emergency must never be blocked
+    by a forgotten PIN)."""
     return sign(session, actor, entity, record, meaning or Meaning.EMERGENCY_CHANGE, reason,
                 pin=pin, check_pin=False)
 

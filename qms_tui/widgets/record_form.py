@@ -228,14 +228,25 @@ class RecordForm(ReportsWorkerErrors, VerticalScroll):
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, data: dict[str, Any]) -> None:
+        from qms_tui.services.freeze import Frozen
+
         try:
             result = self.save(data)
         except ValidationError as exc:
             self.post_message(self._Invalid(exc.errors))
             return
+        except Frozen as refused:  # a freeze window: the emergency route, for those who may take it
+            self.app.call_from_thread(self._offer_emergency, refused, data)
+            return
         finally:
             self.app.call_from_thread(self._done)
         self.post_message(self.Saved(self, result))
+
+    def _offer_emergency(self, refused: Any, data: dict[str, Any]) -> None:
+        from qms_tui.screens.dialogs.emergency import offer_emergency
+
+        offer_emergency(self.app, refused, lambda: self.save(data),
+                        lambda result: self.post_message(self.Saved(self, result)))
 
     def _done(self) -> None:
         self.saving = False

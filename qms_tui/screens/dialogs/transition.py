@@ -214,6 +214,8 @@ class StepDialog(ReportsWorkerErrors, ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, group="step", exit_on_error=False)
     def _run(self, values: dict[str, Any], confirmed: bool) -> None:
+        from qms_tui.services.freeze import Frozen
+
         try:
             result = self.submit(values, confirmed)
         except AskFirst as ask:
@@ -222,9 +224,18 @@ class StepDialog(ReportsWorkerErrors, ModalScreen[Any]):
         except ValidationError as exc:
             self.post_message(self._Invalid(exc.errors))
             return
+        except Frozen as refused:  # a freeze window: the emergency route, for those who may take it
+            self.app.call_from_thread(self._offer_emergency, refused, values, confirmed)
+            return
         finally:
             self.app.call_from_thread(self._idle)
         self.post_message(self._Done(result))
+
+    def _offer_emergency(self, refused: Any, values: dict[str, Any], confirmed: bool) -> None:
+        from qms_tui.screens.dialogs.emergency import offer_emergency
+
+        offer_emergency(self.app, refused, lambda: self.submit(values, confirmed),
+                        lambda result: self.post_message(self._Done(result)))
 
     def _idle(self) -> None:
         self.busy = False
