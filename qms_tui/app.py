@@ -383,6 +383,11 @@ def log_exception(error: BaseException) -> Path:
 def run_app(db_url: str, lang: str, *, today: date | None = None) -> None:
     """Open the TUI on ``db_url`` in ``lang`` (es/en). Returns when the user quits."""
     i18n.set_language(lang)  # before any screen module is imported
+    if "web_driver" in os.environ.get("TEXTUAL_DRIVER", ""):
+        # served to a browser (textual-serve): every session would run as the server's OS
+        # account with no login. Only `qms serve` serves the TUI, behind its login (qms_tui.web).
+        sys.exit(tr("error: {message}",
+                    message=tr("the TUI is served to a browser only by `qms serve`, which asks for a login")))
     app = QmsApp(db_url, lang=lang, today=today)
     app.run()
     if app.return_code:

@@ -821,6 +821,49 @@ def users_passwd(login: str) -> None:
     click.echo(tr("signing PIN of {login} set", login=dto.code))
 
 
+# ---------------------------------------------------------------- the TUI in a browser (issue 9)
+
+
+@cli.command(epilog="\b\nExamples:\n  qms serve\n  qms serve --port 8765 --db /srv/qms/qms.db\n"
+             "  qms serve --public-url https://sgce.example.org   (behind a TLS proxy: deploy/README.md)")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--public-url", metavar="URL", help="The address browsers use (behind a reverse proxy: https://…).")
+@click.option("--idle-minutes", default=15.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="A session returns to the login after this long without a key or a click.")
+@click.option("--max-sessions", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Browser sessions at once (each one is a process).")
+@common_options
+def serve(host: str, port: int, public_url: str | None, idle_minutes: float, max_sessions: int) -> None:
+    """Serve the TUI in a browser (textual-serve), behind a login: a QMS user and the password
+    set with `qms users passwd`. Put it behind a reverse proxy with TLS (deploy/README.md)."""
+    from qms_tui.domain.errors import UsageError
+
+    url = current_url()
+    open_qms_database(url).dispose()
+    if public_url is None and host in ("0.0.0.0", "::", ""):
+        raise UsageError(N_("--public-url is required with --host {host}: the address browsers use"), host=host)
+    try:
+        from qms_tui.web.server import serve as serve_web
+    except ImportError as exc:
+        raise QmsError(N_("the browser mode needs textual-serve: {reason}"), reason=one_line(exc)) from None
+    serve_web(url, get_language(), host=host, port=port, public_url=public_url, idle_minutes=idle_minutes,
+              max_sessions=max_sessions)
+
+
+@cli.command("web-session", hidden=True,
+             epilog="\b\nExample (what `qms serve` runs for each browser; the database and the language\n"
+             "come in QMS_DATABASE_URL and QMS_LANG):\n  qms web-session --idle-minutes 15")
+@click.option("--idle-minutes", default=15.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="The session returns to the login after this long without a key or a click.")
+@common_options
+def web_session(idle_minutes: float) -> None:
+    """One browser session of `qms serve`, which starts it: the TUI behind its login."""
+    from qms_tui.web.app import run_web_session
+
+    run_web_session(current_url(), get_language(), idle_minutes=idle_minutes)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point (``qms``)."""
     cli.main(args=argv, prog_name="qms")

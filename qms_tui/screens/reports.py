@@ -37,9 +37,9 @@ FIELDS = {"evidence": ("standard", "start", "end"), "audit": ("code",), "review"
 CODE_HINT = {"audit": "AUD-2025-01", "review": "RD-2025-01", "project": "PM-2025-01"}
 
 
-def default_output(kind: str, code: str = "", today: date | None = None) -> str:
+def default_output(kind: str, code: str = "", today: date | None = None, folder: Path | None = None) -> str:
     stem = "-".join(x for x in ("qms", kind, code.strip(), (today or date.today()).isoformat()) if x)
-    return str(Path.home() / f"{stem}.pdf")
+    return str((folder or Path.home()) / f"{stem}.pdf")
 
 
 def open_reports(app: Any) -> None:
@@ -115,7 +115,7 @@ manifest of every record (with its SHA-256) attached.
             yield self._field("lang", N_("Language of the report"),
                               Select([("Español", "es"), ("English", "en")], value=get_language()
                                      if get_language() in LANGUAGES else "es", allow_blank=False, id="lang"))
-            self._suggested = default_output("evidence", today=self.qms.today)
+            self._suggested = default_output("evidence", today=self.qms.today, folder=self._web_folder)
             yield self._field("output", N_("Write to"), Input(value=self._suggested, id="output"))
             with Horizontal(id="report-actions"):
                 yield Button(tr("Generate"), id="generate", variant="primary")
@@ -128,8 +128,17 @@ manifest of every record (with its SHA-256) attached.
         box = Horizontal(Label(tr(label)), widget, classes="field", id=f"field-{name}")
         return box
 
+    @property
+    def _web_folder(self) -> Path | None:
+        """In a browser (``qms serve``): the session's private folder, where the PDF is written
+        before it is downloaded; the path is not the user's to choose. None in a terminal."""
+        return getattr(self.qms, "report_folder", None)
+
     def on_mount(self) -> None:
         self.query_one("#report-progress", ProgressBar).display = False
+        if self._web_folder is not None:
+            self.query_one("#field-output").display = False
+            self.query_one("#copy", Button).display = False
         self._show_fields("evidence")
 
     # ---------------------------------------------------------------- form
@@ -149,7 +158,7 @@ manifest of every record (with its SHA-256) attached.
         if output.value != self._suggested:  # the user chose a path: keep it
             return
         code = self.query_one("#code", Input).value if "code" in FIELDS[self.kind] else ""
-        self._suggested = default_output(self.kind, code, self.qms.today)
+        self._suggested = default_output(self.kind, code, self.qms.today, self._web_folder)
         output.value = self._suggested
 
     @on(Select.Changed, "#kind")
@@ -232,6 +241,12 @@ manifest of every record (with its SHA-256) attached.
         self.query_one("#report-status", Static).update(
             tr("Written: {path} ({pages} pages in {seconds} s)", path=self.last_path, pages=result.pages,
                seconds=f"{result.seconds:.1f}"))
+        deliver = getattr(self.qms, "deliver_report", None)
+        if deliver is not None and self._web_folder is not None:  # in a browser: a download
+            sent = deliver(result.path)
+            self.query_one("#report-status", Static).update(sent)
+            self.notify(sent)
+            return
         self.notify(tr("Report written: {path}", path=self.last_path))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -240,6 +255,11 @@ manifest of every record (with its SHA-256) attached.
             self.query_one("#report-progress", ProgressBar).display = False
             self.query_one("#report-status", Static).update(tr("No report was written."))
         super().on_worker_state_changed(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy_path" and self._web_folder is not None:
+            return False  # in a browser the PDF is downloaded: no server path to copy
+        return super().check_action(action, parameters)
 
     def action_copy_path(self) -> None:
         if not self.last_path:
