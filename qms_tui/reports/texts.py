@@ -26,7 +26,7 @@ MSG: dict[str, str] = {
                     "the same state the hash-chained audit trail keeps for it, so “qms trail verify” confirms them."),
     # electronic signatures
     "signatures": N_("Electronic signatures"),
-    "signed_record": N_("Record"),
+    "signed_record": N_("Signed record"),
     "meaning": N_("Meaning"),
     "signer": N_("Signer"),
     "signed_at": N_("Signed (UTC)"),
