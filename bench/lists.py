@@ -3,6 +3,7 @@ and the audit trail, driven with Textual's Pilot on a headless app; the first pa
 services underneath; the query plans; peak memory.
 
     .venv/bin/python bench/lists.py --db bench/data/qms-x100-….db [--plans FILE] [--json]
+    .venv/bin/python bench/lists.py --baseline [--json]     (Textual alone, the same keys)
 
 Keystroke latency is taken from just before the key is sent to the moment the screen is
 painted with the page for the new text (the app's compositor hands its update to the
@@ -158,6 +159,69 @@ async def tui(db_path: Path, today: date) -> dict[str, Any]:
     return out
 
 
+# ---------------------------------------------------------------- the same-run baseline
+
+
+async def baseline() -> dict[str, Any]:
+    """Textual alone: the same keys typed into an Input above Textual's own DataTable, each
+    key replacing the table's 100 rows with another page held in memory (no database, no
+    worker thread) — what a keystroke costs in Textual before our list adds anything."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header, Input, Static
+
+    rows = [(f"MED-{i:06d}", (f"MED-{i:06d}", f"IND-{i % 1200:03d}", f"2024-{i % 12 + 1:02d}",
+                              f"{90 + i % 10}.50", "capturado por la DD 01", f"2025-01-{i % 28 + 1:02d}"))
+            for i in range(400)]
+
+    class Baseline(App[None]):
+        shown_at = 0.0
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Input(compact=True)
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Static("", id="status")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            for name in ("Código", "Indicador", "Periodo", "Valor", "Nota", "Registrada"):
+                table.add_column(name, key=name)
+            self.fill("")
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            self.fill(event.value)
+
+        def fill(self, text: str) -> None:
+            table = self.query_one(DataTable)
+            table.clear()
+            start = len(text) * 7 % 300
+            for code, cells in rows[start:start + 100]:
+                table.add_row(*(Text(c) for c in cells), key=code)
+            self.query_one("#status", Static).update(f"filas {start + 1}–{start + 100} · “{text}”")
+            self.shown_at = time.perf_counter()
+
+    app = Baseline()
+    times: list[float] = []
+    async with app.run_test(size=(140, 45)) as pilot:
+        clock = PaintClock(app)
+        await pilot.pause()
+        box = app.query_one(Input)
+        for word in MEASUREMENT_TYPING + TRAIL_TYPING:
+            box.focus()
+            await pilot.pause()
+            for ch in word:
+                t0 = time.perf_counter()
+                _send_key(app, ch)
+                await _until(lambda t0=t0: app.shown_at > t0)
+                times.append(await clock.next_paint(app.shown_at) - t0)
+                await asyncio.sleep(PAUSE)
+            box.value = ""
+            await pilot.pause()
+    return {"keys": times}
+
+
 # ---------------------------------------------------------------- services and plans
 
 
@@ -240,12 +304,24 @@ def _write_plans(db_path: Path, statements: dict[str, Any], out: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--db", type=Path)
     ap.add_argument("--today", type=date.fromisoformat, default=date.today())
     ap.add_argument("--plans", type=Path, default=None, help="write the EXPLAIN QUERY PLAN of each SELECT here")
     ap.add_argument("--no-services", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--baseline", action="store_true", help="only the same-run baseline (Textual alone)")
     args = ap.parse_args()
+    if args.baseline:
+        result = asyncio.run(baseline())
+        result["peak_rss_mib"] = peak_rss_mib()
+        if args.json:
+            print(json.dumps(result))
+        else:
+            print(f"Textual alone: keystroke median {statistics.median(result['keys']) * 1000:.0f} ms "
+                  f"({len(result['keys'])} keys); peak RSS {result['peak_rss_mib']:.0f} MiB")
+        return
+    if args.db is None:
+        ap.error("--db is required (or --baseline)")
     result: dict[str, Any] = {"tui": asyncio.run(tui(args.db, args.today))}
     result["peak_rss_mib"] = peak_rss_mib()
     if not args.no_services:

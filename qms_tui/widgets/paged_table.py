@@ -1,7 +1,8 @@
 """A table that shows one page of a query at a time: filter, sort and page in the database.
 
 The built-in DataTable measures every cell it is given, so it only ever holds one page
-(100 rows). ``fetch(text, order, descending, offset, limit) -> TablePage`` runs in a
+(100 rows), in a :class:`~qms_tui.widgets.fast_table.FastDataTable` (one-line text cells
+measured and drawn without Rich's layout: a page replaced and repainted in a few ms). ``fetch(text, order, descending, offset, limit) -> TablePage`` runs in a
 thread worker. A keystroke in the filter queries at once when no query is running; while
 one runs, keystrokes only note the newest text, which is queried when it returns (at most
 one query in flight, none wasted on text already typed over, no fixed debounce delay).
@@ -24,6 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from qms_tui.domain.enums import N_
 from qms_tui.i18n import tr
+from qms_tui.widgets.fast_table import FastDataTable
 from qms_tui.widgets.labels import fmt_int, translate_bindings
 
 DEBOUNCE = 0.0  # kept for callers; the filter no longer waits (see the module docstring)
@@ -123,7 +125,7 @@ class PagedTable(Vertical, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Input(self.text, placeholder=tr("Filter by code or text…"), compact=True, classes="paged-filter")
-        table: DataTable[object] = DataTable(cursor_type="row", zebra_stripes=True, classes="paged-rows")
+        table: DataTable[object] = FastDataTable(cursor_type="row", zebra_stripes=True, classes="paged-rows")
         table.loading = True
         yield table
         yield Static(tr("loading…"), classes="paged-status")
