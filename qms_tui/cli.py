@@ -357,8 +357,14 @@ def verify() -> None:
     if not problems:
         click.echo(tr("trail OK: {n} events", n=events))
         return
+    from qms_tui.domain.specs import SPECS
+
+    kinds = {"chain": N_("broken chain"), "changed": N_("changed behind the application"),
+             "untracked": N_("not in the trail"), "deleted": N_("deleted behind the application"),
+             "blob": N_("evidence file changed")}
     for p in problems:
-        click.echo(tr("{entity} {code} [{kind}]: {detail}", entity=p.entity, kind=p.kind,
+        entity = tr(SPECS[p.entity].title) if p.entity in SPECS else p.entity
+        click.echo(tr("{entity} {code} [{kind}]: {detail}", entity=entity, kind=tr(kinds.get(p.kind, p.kind)),
                       code=p.code or f"#{p.record_id}", detail=p.detail))
     click.echo(tr("trail verification failed: {n} problems in {events} events", n=len(problems),
                   events=events), err=True)

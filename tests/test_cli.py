@@ -126,7 +126,7 @@ def test_trail_verify_names_a_record_changed_behind_the_application(db_url, acto
     assert broken.exit_code == 1
     assert "Traceback" not in broken.output
     problem = [line for line in broken.stdout.splitlines() if created.code in line]
-    assert len(problem) == 1 and problem[0].startswith("indicator IND-001")
+    assert len(problem) == 1 and problem[0].startswith("Indicator IND-001 [changed behind the application]")
     assert "target" in problem[0]
     assert "trail verification failed: 1 problems" in broken.stderr
 

@@ -85,8 +85,9 @@ def test_acceptance_trail_verify_on_the_demo_and_after_a_direct_sql_update_of_th
         c.execute(text("UPDATE policy SET text = text || ' (editado)' WHERE code = :c"), {"c": code})
     bad = CliRunner().invoke(cli, ["--db", db_url, "trail", "verify"])
     assert bad.exit_code == 1
-    lines = [line for line in bad.output.splitlines() if "[changed]" in line]
-    assert lines == [f"policy {code} [changed]: differs from its last recorded state: text"]
+    lines = [line for line in bad.output.splitlines() if "[changed behind the application]" in line]
+    assert lines == [f"Quality policy version {code} [changed behind the application]: "
+                     "differs from its last recorded state: text"]
     from qms_tui.services.signatures import signatures_of
 
     assert [s.matches for s in signatures_of(demo_db, "policy", code)] == [False]
