@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +29,7 @@ from qms_tui.i18n import tr
 from qms_tui.widgets.fast_table import FastDataTable
 from qms_tui.widgets.labels import fmt_int, translate_bindings
 
+SCROLLBAR = 2  # the vertical scrollbar's columns, shown when a page is taller than the table
 DEBOUNCE = 0.0  # kept for callers; the filter no longer waits (see the module docstring)
 #: A filtered list counts its matches up to this many ("of 1,000+"): counting all the rows
 #: that match a short filter on a large table would cost more than reading the page.
@@ -118,6 +120,8 @@ class PagedTable(Vertical, can_focus=False):
         self._serial = 0
         self._timer: Timer | None = None
         self._restore_code: str | None = None
+        self._shown: TablePage | None = None  # the page in the table, cut again on a resize
+        self._fitted_width = 0
         self._in_flight = False  # a query is running
         self._stale = False  # and what it asks for is no longer what is wanted
 
@@ -209,18 +213,47 @@ class PagedTable(Vertical, can_focus=False):
             self._timer.stop()
             self._timer = None
         self.total, self.total_exact = page.total, page.exact
+        self._shown = page
+        self._show_rows(page)
+        self._restore_code = None
+        self._update_status()
+        if self.screen.focused is None:
+            self.table.focus()
+
+    def _show_rows(self, page: TablePage) -> None:
+        """The page's rows in the table, the widest text columns cut (…) to fit its width."""
         table = self.table
         table.loading = False
         table.clear()
-        for code, cells in page.rows:
+        self._fitted_width = available = max(0, table.size.width - SCROLLBAR)
+        labels = [self._label(c) for c in self.columns]
+        fitted, widths = fit_rows(labels, [cells for _code, cells in page.rows], available,
+                                  padding=table.cell_padding)
+        for column, label, width in zip(table.ordered_columns, labels, widths, strict=False):
+            column.label = Text(_cut(label, width))
+            # DataTable keeps the widest a column ever was, and paints before it measures new rows
+            column.content_width = width
+        for (code, _cells), cells in zip(page.rows, fitted, strict=True):
             # plain text, never markup: titles may contain brackets
             table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=code)
         if self._restore_code and self._restore_code in table.rows:
             table.move_cursor(row=table.get_row_index(self._restore_code))
+        if not available:  # the first page may arrive before the table has its size
+            self.call_after_refresh(self._refit)
+
+    def on_resize(self) -> None:
+        self._refit()
+
+    def _refit(self) -> None:
+        """A wider or narrower table: cut the columns again, keeping the cursor's row."""
+        if self._shown is None or max(0, self.table.size.width - SCROLLBAR) == self._fitted_width:
+            return
+        table = self.table
+        if table.row_count and self._restore_code is None:
+            key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            self._restore_code = key.value
+        self._show_rows(self._shown)
         self._restore_code = None
-        self._update_status()
-        if self.screen.focused is None:
-            table.focus()
 
     def _update_status(self) -> None:
         total = self.total or 0
@@ -293,11 +326,14 @@ class PagedTable(Vertical, can_focus=False):
         cursor_column = table.cursor_column
         table.clear(columns=True)
         for column in self.columns:
-            label = Text(column.label)
-            if column.key == self.order:
-                label.append(" ▼" if self.descending else " ▲")
-            table.add_column(label, key=column.key)
+            table.add_column(Text(self._label(column)), key=column.key)
         table.move_cursor(column=min(cursor_column, len(self.columns) - 1))
+
+    def _label(self, column: Column) -> str:
+        """The column's heading, with ▲ or ▼ when the rows are sorted by it."""
+        if column.key != self.order:
+            return column.label
+        return column.label + (" ▼" if self.descending else " ▲")
 
     # ---------------------------------------------------------------- pages
 
@@ -310,3 +346,49 @@ class PagedTable(Vertical, can_focus=False):
         if self.start > 0:
             self.start = max(0, self.start - self.page_size)
             self.reload()
+
+
+MIN_CUT = 10  # a column is never cut narrower than this (nor than its heading)
+
+
+def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available: int,
+             padding: int = 1) -> tuple[list[tuple[object, ...]], list[int]]:
+    """``rows`` with the text of their widest columns cut (ending in …) so that every column
+    fits in ``available`` cells, and the width of each column: the widest column loses width
+    first, then the next, never below :data:`MIN_CUT` (headings longer than their column's
+    text are cut as well); the first column (the record's code) is never cut. Cells that are
+    not plain strings are left as they are (and measured by the table). ``available`` 0 (not
+    laid out yet): nothing is cut."""
+    n = len(labels)
+    data = [0] * n  # the widest text of each column
+    for row in rows:
+        for i, cell in enumerate(row[:n]):
+            data[i] = max(data[i], cell_len(cell) if isinstance(cell, str) else MIN_CUT)
+    natural = [max(d, cell_len(label)) for d, label in zip(data, labels, strict=True)]
+    widths = list(natural)
+    if available > 0:
+        floor = [min(w, MIN_CUT) if i else w for i, w in enumerate(natural)]
+        excess = sum(widths) + 2 * padding * n - available
+        while excess > 0:
+            i = max(range(n), key=lambda k: widths[k] - floor[k])
+            room = widths[i] - floor[i]
+            if room <= 0:
+                break  # nothing left to cut: the table scrolls sideways
+            runner_up = max((widths[k] for k in range(n) if k != i), default=0)
+            step = min(room, excess, max(1, widths[i] - runner_up))
+            widths[i] -= step
+            excess -= step
+    if widths == natural:
+        return [tuple(r) for r in rows], widths
+    out = [tuple(_cut(cell, widths[i]) if i < n and isinstance(cell, str) else cell for i, cell in enumerate(row))
+           for row in rows]
+    return out, widths
+
+
+def _cut(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    cut = text[: max(0, width - 1)]
+    while cell_len(cut) > width - 1:
+        cut = cut[:-1]
+    return cut + "…"

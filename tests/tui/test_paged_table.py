@@ -86,3 +86,43 @@ async def test_stale_filters_never_win():
         assert fetch.calls[-1][0] == "item 3" and len(fetch.calls) <= 8
         grid = table.table
         assert grid.row_count == 36 and all(str(grid.get_row_at(i)[1]) == "item 3" for i in range(grid.row_count))
+
+
+def test_fit_rows_cuts_the_widest_columns_first_and_never_the_code():
+    from qms_tui.widgets.paged_table import MIN_CUT, fit_rows
+
+    labels = ["Code", "Title", "Status", "Detected on"]
+    rows = [("NC-2025-001", "T" * 60, "draft (raised automatically)", "2025-09-17")]
+    same, widths = fit_rows(labels, rows, 200)
+    assert same == rows and widths == [11, 60, 28, 11]  # room enough: nothing cut
+    cut, widths = fit_rows(labels, rows, 80)  # 110 + 8 of padding → 80
+    assert sum(widths) + 8 == 80
+    assert widths[0] == 11 and cut[0][0] == "NC-2025-001" and cut[0][3] == "2025-09-17"
+    assert widths[1:3] == [25, 25]  # the title gave 35 cells before the status gave 3
+    assert cut[0][1] == "T" * (widths[1] - 1) + "…" and len(cut[0][2]) == widths[2]
+    cut, widths = fit_rows(labels, rows, 30)  # far too narrow: nothing below the floor
+    assert widths == [11, MIN_CUT, MIN_CUT, MIN_CUT]
+    assert fit_rows(labels, rows, 0) == (rows, [11, 60, 28, 11])  # not laid out yet
+
+
+class WideApp(App[None]):
+    def compose(self) -> ComposeResult:
+        rows = [(f"R-{i}", (f"R-{i}", "a long title " * 8, "draft (raised automatically)", "2025-09-17"))
+                for i in range(3)]
+        yield PagedTable([Column("code", "Code"), Column("title", "Title"), Column("status", "Status"),
+                          Column("date", "Detected on")], lambda *a: TablePage(rows, 3, 0))
+
+
+async def test_a_page_fits_the_terminal_and_is_cut_again_when_it_is_resized():
+    app = WideApp()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(PagedTable).table
+        line = "".join(s.text for s in table.render_line(1))
+        assert "2025-09-17" in line and "R-0" in line and "…" in line  # the date is whole, the title cut
+        assert len(line.rstrip()) <= 118
+        await pilot.resize_terminal(70, 24)
+        await settle(pilot)
+        line = "".join(s.text for s in table.render_line(1))
+        assert "2025-09-17" in line and len(line.rstrip()) <= 68
+        assert table.get_row_at(0)[0].plain == "R-0"
