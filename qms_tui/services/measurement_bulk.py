@@ -105,7 +105,7 @@ class BulkWriter:
             last = (found[0], found[1]) if found else (0, trail.GENESIS)
         self._chain = (last[0], last[1])
         if self.conn.dialect.name == "sqlite" and self._cache is None:
-            # the trail's hash index takes random inserts: a larger page cache for them
+            # a larger page cache for the indexes of the trail and of the measurements
             self._cache = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
             self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
         self._thread = _Writer(self.conn.connection.dbapi_connection, self.m_sql, self.e_sql)

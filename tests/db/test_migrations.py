@@ -51,3 +51,40 @@ def test_migrated_schema_matches_the_models(db_url):
         assert diff == [], "models and migrations differ; run make migration m=...: " + repr(diff)
     finally:
         db.dispose()
+
+
+def test_0004_drops_the_unique_trail_hash_and_keeps_the_events_and_their_guard(db_url, actor):
+    """0003 → 0004 on a database with events: same events, chain intact, append-only again
+    after ``protect_trail`` (SQLite rebuilds the table), and the hash no longer unique."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from qms_tui.services import records, trail
+    from qms_tui.services.setup import protect_trail
+
+    db = Database(db_url)
+    try:
+        migrate.upgrade(db, "0003")
+        protect_trail(db)
+        with db.write() as s:
+            records.create(s, actor, "person", {"code": "coord", "name": "Coordinación", "role": "coordinator"})
+        with db.read() as s:
+            before = s.execute(text("SELECT seq, hash FROM trail_event ORDER BY seq")).all()
+        assert before
+        assert migrate.upgrade(db) == ("0003", "0004")
+        protect_trail(db)
+        with db.read() as s:
+            assert s.execute(text("SELECT seq, hash FROM trail_event ORDER BY seq")).all() == before
+            assert trail.verify(s) == []
+        uniques = inspect(db.engine).get_unique_constraints("trail_event")
+        assert not [u for u in uniques if u["column_names"] == ["hash"]]
+        with db.engine.connect() as conn:
+            try:
+                conn.execute(text("DELETE FROM trail_event"))
+                conn.commit()
+                deleted = True
+            except DBAPIError:
+                deleted = False
+        assert not deleted, "the append-only guard is back after the upgrade"
+    finally:
+        db.dispose()

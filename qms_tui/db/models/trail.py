@@ -30,7 +30,7 @@ class TrailEvent(SQLModel, table=True):
     before: str | None = Field(default=None, sa_type=Text)
     after: str | None = Field(default=None, sa_type=Text)
     prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64, unique=True)
+    hash: str = Field(max_length=64)  # not unique: nothing looks an event up by it (migration 0004)
 
 
 class CodeSequence(SQLModel, table=True):
