@@ -560,7 +560,7 @@ def run_report(kind: str, output: str | None, author: str | None, **params: Any)
         if live:
             click.echo("", err=True)
     click.echo(tr("wrote {path} ({pages} pages in {seconds} s)", path=str(result.path), pages=result.pages,
-                  seconds=f"{result.seconds:.1f}"))
+                  seconds=format(result.seconds, ".1f")))
 
 
 @cli.group(epilog="\b\nExamples:\n  qms report evidence --standard iso54001 -o dossier.pdf\n"
@@ -689,7 +689,7 @@ def events_shift(code: str, to: str) -> None:
         click.echo(tr("{code} {field} {date} kept (finished)", code=m.code, field=m.field, date=m.old.isoformat()))
     click.echo(tr("{event}: key day {old} → {new} ({days} days); {n} dates moved",
                   event=result.event, old=result.old_key.isoformat(), new=result.new_key.isoformat(),
-                  days=f"{result.days:+d}", n=len(result.moved)))
+                  days=format(result.days, "+d"), n=len(result.moved)))
 
 
 @events.command("freeze", epilog="\b\nExamples:\n  qms events freeze\n  qms events freeze --on 2025-05-25")

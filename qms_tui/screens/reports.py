@@ -240,7 +240,7 @@ manifest of every record (with its SHA-256) attached.
         self.query_one("#report-progress", ProgressBar).display = False
         self.query_one("#report-status", Static).update(
             tr("Written: {path} ({pages} pages in {seconds} s)", path=self.last_path, pages=result.pages,
-               seconds=f"{result.seconds:.1f}"))
+               seconds=format(result.seconds, ".1f")))
         deliver = getattr(self.qms, "deliver_report", None)
         if deliver is not None and self._web_folder is not None:  # in a browser: a download
             sent = deliver(result.path)

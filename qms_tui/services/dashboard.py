@@ -16,17 +16,32 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
-from qms_tui.db.models import Action, Audit, Indicator, Measurement, Nonconformity, Objective, Project, Review
+from qms_tui.db.models import (
+    Action,
+    Audit,
+    Indicator,
+    Measurement,
+    Nonconformity,
+    Objective,
+    Project,
+    Review,
+)
 from qms_tui.domain.enums import ActionStatus, AuditStatus, NcStatus, ObjectiveStatus, ReviewStatus
 from qms_tui.domain.lifecycle import NC_OPEN
 from qms_tui.domain.periods import FREQUENCY_KIND
-from qms_tui.services.indicators import IndicatorStatus, _filtered, _missing, _statuses, attainment_of, light_of
+from qms_tui.services.indicators import (
+    IndicatorStatus,
+    _filtered,
+    _missing,
+    _statuses,
+    attainment_of,
+    light_of,
+)
 from qms_tui.services.policy import current_policy
 from qms_tui.services.tx import Tx, reading
 

@@ -8,7 +8,9 @@ Needs Babel (a dev dependency); the application reads the compiled ``.mo`` with 
 
 from __future__ import annotations
 
+import ast
 import io
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +36,29 @@ def extract() -> dict[str, list[tuple[str, int]]]:
             message = message[0]
         if message:
             found.setdefault(message, []).append((f"qms_tui/{filename}", lineno))
+    for message, where in in_fstrings().items():
+        found.setdefault(message, []).extend(where)
+    return found
+
+
+#: ``tr('literal')`` (or ``_``, ``N_``) written inside an f-string: Babel does not look there on
+#: Python < 3.12 (the f-string is one token), so these are found by pattern.
+IN_FSTRING = re.compile(r"""\b(?:tr|N_|_)\(\s*('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")\s*[,)]""")
+FSTRING = re.compile(r"""\bf(['"]).*\b(?:tr|N_|_)\(""")
+
+
+def in_fstrings() -> dict[str, list[tuple[str, int]]]:
+    found: dict[str, list[tuple[str, int]]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "tools" in path.relative_to(PACKAGE).parts:
+            continue
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not FSTRING.search(line):
+                continue
+            for literal in IN_FSTRING.findall(line):
+                message = ast.literal_eval(literal)
+                if message:
+                    found.setdefault(message, []).append((f"qms_tui/{path.relative_to(PACKAGE)}", lineno))
     return found
 
 

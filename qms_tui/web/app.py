@@ -142,7 +142,7 @@ class WebQmsApp(QmsApp):
         if self.logged_in:
             minutes = self.idle.minutes
             self.end_session(tr("Your session was closed after {minutes} minutes without activity. Log in again.",
-                                minutes=f"{minutes:g}"))
+                                minutes=format(minutes, "g")))
         else:
             self.exit()
 

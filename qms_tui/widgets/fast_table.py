@@ -24,8 +24,10 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.color import Color
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowKey
@@ -44,6 +46,12 @@ class FastDataTable(DataTable[Any]):
     """DataTable with fast measuring and drawing of one-line ``Text`` rows (see the module)."""
 
     _fast: dict[str, Any] | None = None  # what one repaint looks up once (render_lines)
+
+    class Resized(Message):
+        """The table has a new size (its container may fit its columns again)."""
+
+    def on_resize(self, _event: events.Resize) -> None:  # DataTable's own _on_resize runs too
+        self.post_message(self.Resized())
 
     # ---------------------------------------------------------------- measuring
 

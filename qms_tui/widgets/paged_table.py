@@ -244,6 +244,10 @@ class PagedTable(Vertical, can_focus=False):
     def on_resize(self) -> None:
         self._refit()
 
+    def on_fast_data_table_resized(self, event: FastDataTable.Resized) -> None:
+        event.stop()
+        self._refit()  # the table may get its final width after the page arrived
+
     def _refit(self) -> None:
         """A wider or narrower table: cut the columns again, keeping the cursor's row."""
         if self._shown is None or max(0, self.table.size.width - SCROLLBAR) == self._fitted_width:
@@ -349,6 +353,7 @@ class PagedTable(Vertical, can_focus=False):
 
 
 MIN_CUT = 10  # a column is never cut narrower than this (nor than its heading)
+NAME_SHARE = 3  # the column after the code (the name or title) keeps a third of the width
 
 
 def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available: int,
@@ -356,7 +361,8 @@ def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available:
     """``rows`` with the text of their widest columns cut (ending in …) so that every column
     fits in ``available`` cells, and the width of each column: the widest column loses width
     first, then the next, never below :data:`MIN_CUT` (headings longer than their column's
-    text are cut as well); the first column (the record's code) is never cut. Cells that are
+    text are cut as well); the first column (the record's code) is never cut, and the second
+    (its name or title) keeps a :data:`NAME_SHARE` of the width. Cells that are
     not plain strings are left as they are (and measured by the table). ``available`` 0 (not
     laid out yet): nothing is cut."""
     n = len(labels)
@@ -368,6 +374,8 @@ def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available:
     widths = list(natural)
     if available > 0:
         floor = [min(w, MIN_CUT) if i else w for i, w in enumerate(natural)]
+        if n > 1:
+            floor[1] = min(natural[1], max(MIN_CUT, available // NAME_SHARE))
         excess = sum(widths) + 2 * padding * n - available
         while excess > 0:
             i = max(range(n), key=lambda k: widths[k] - floor[k])

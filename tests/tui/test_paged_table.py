@@ -88,7 +88,7 @@ async def test_stale_filters_never_win():
         assert grid.row_count == 36 and all(str(grid.get_row_at(i)[1]) == "item 3" for i in range(grid.row_count))
 
 
-def test_fit_rows_cuts_the_widest_columns_first_and_never_the_code():
+def test_fit_rows_cuts_the_widest_columns_first_and_never_the_code():  # and keeps the name readable
     from qms_tui.widgets.paged_table import MIN_CUT, fit_rows
 
     labels = ["Code", "Title", "Status", "Detected on"]
@@ -98,7 +98,7 @@ def test_fit_rows_cuts_the_widest_columns_first_and_never_the_code():
     cut, widths = fit_rows(labels, rows, 80)  # 110 + 8 of padding → 80
     assert sum(widths) + 8 == 80
     assert widths[0] == 11 and cut[0][0] == "NC-2025-001" and cut[0][3] == "2025-09-17"
-    assert widths[1:3] == [25, 25]  # the title gave 35 cells before the status gave 3
+    assert widths[1:3] == [28, 22]  # the title gave 32 cells; then the status, the title keeping ≥ 80 // 3
     assert cut[0][1] == "T" * (widths[1] - 1) + "…" and len(cut[0][2]) == widths[2]
     cut, widths = fit_rows(labels, rows, 30)  # far too narrow: nothing below the floor
     assert widths == [11, MIN_CUT, MIN_CUT, MIN_CUT]
