@@ -32,7 +32,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, or_, select, type_coerce
 from sqlmodel import Session
 
 from qms_tui.db.models import Indicator, Measurement, Nonconformity, Person
@@ -99,6 +99,8 @@ def breaches_at(ind: Any, values: Sequence[float], period: str) -> list[Breach]:
 
 def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
     """Sorted ids as ranges of consecutive ids: [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
+    if ids and ids[-1] - ids[0] + 1 == len(ids):  # distinct and sorted: one range
+        return [(ids[0], ids[-1])]
     runs: list[tuple[int, int]] = []
     for i in ids:
         if runs and i == runs[-1][1] + 1:
@@ -122,11 +124,14 @@ def evaluate(session: Session, actor: Actor, measurement_ids: Iterable[int]) -> 
     if not ids:
         return []
     targets: dict[int, list[tuple[Any, int, str, float]]] = {}  # indicator id -> (start, id, period, value)
+    # Core rows, not ORM ones (a bulk import reads 100,000 here); the start only orders the
+    # rows, so it is read as stored (ISO text on SQLite) rather than made a date
+    conn, start = session.connection(), type_coerce(Measurement.period_start, String)
     for chunk in _chunks(_runs(ids)):  # a bulk import's ids are consecutive: a few ranges
-        for mid, iid, start, period, value in session.execute(
-                select(Measurement.id, Measurement.indicator_id, Measurement.period_start, Measurement.period,
+        for mid, iid, begins, period, value in conn.execute(
+                select(Measurement.id, Measurement.indicator_id, start, Measurement.period,
                        Measurement.value).where(or_(*(Measurement.id.between(a, b) for a, b in chunk)))):
-            targets.setdefault(iid, []).append((start, mid, period, value))
+            targets.setdefault(iid, []).append((begins, mid, period, value))
     ruled = [ind for ind in session.execute(select(Indicator).where(Indicator.id.in_(list(targets)))).scalars()
              if ind.active and (ind.rule_red or ind.rule_yellow_run or ind.rule_trend_run)]
     raised: list[Any] = []
