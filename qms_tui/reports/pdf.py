@@ -235,12 +235,15 @@ def _usable_stderr() -> Iterator[None]:
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    # No max_tasks_per_child: on Python 3.11 a worker retiring at that limit is not replaced
+    # and the report waits forever (CPython gh-115634). A worker's memory is that of the
+    # largest part it rendered (parts are cut by size), so it need not be recycled.
     with _usable_stderr():
         from multiprocessing import resource_tracker
 
         resource_tracker.ensure_running()
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   max_tasks_per_child=16, initializer=_silence_child)
+                                   initializer=_silence_child)
 
 
 def _result(future: Future[Rendered]) -> Rendered:

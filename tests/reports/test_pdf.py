@@ -133,3 +133,23 @@ def test_a_renderer_that_dies_is_an_error_and_leaves_nothing(report_db, tmp_path
     with pytest.raises(pdf.RenderFailed):
         run.generate(report_db, request("capa", out, lang="en"))
     assert os.listdir(tmp_path) == []
+
+
+def test_a_report_of_many_parts_on_one_worker_finishes(tmp_path):
+    # Python 3.11's ProcessPoolExecutor hangs once a worker retires at max_tasks_per_child
+    # (CPython gh-115634): a report of more parts than that must still finish.
+    import threading
+
+    from markupsafe import Markup
+
+    from qms_tui.reports.common import Meta
+
+    meta = Meta(kind="capa", title="Parts", lang="en", author="tester", generated_at=GENERATED)
+    body = [Part(f"p{n}", "stamp.html.j2", {"pages": 1, "page_content": Markup('"x"')}) for n in range(20)]
+    done: list[pdf.RenderResult] = []
+    worker = threading.Thread(target=lambda: done.append(
+        pdf.render_report(body, meta, str(tmp_path / "many.pdf"), tmp_path, workers=1)), daemon=True)
+    worker.start()
+    worker.join(timeout=300)
+    assert done, "the report of 20 parts did not finish"
+    assert done[0].pages == 20 and len(PdfReader(tmp_path / "many.pdf").pages) == 20
