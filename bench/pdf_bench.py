@@ -144,11 +144,11 @@ def baseline_child(db: Path, today: date, out: Path) -> dict[str, Any]:
     html, _meta, complete = one_piece_html(db, today, BASE_MAX_CHARS)
     import weasyprint
 
-    from qms_tui.reports.common import STATIC, STYLESHEET
+    from qms_tui.reports.common import STATIC
     from qms_tui.reports.pdf import PDF_VARIANT
 
     t0 = time.perf_counter()
-    doc = weasyprint.HTML(string=html, base_url=str(STATIC)).render(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))])
+    doc = weasyprint.HTML(string=html, base_url=str(STATIC)).render()  # the HTML links report.css
     doc.write_pdf(str(out), pdf_variant=PDF_VARIANT)
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -10,11 +10,13 @@ A report is a list of parts (HTML documents). The parts are rendered in up to
    (``id="c-9.2.2"`` …);
 2. the front matter (when there is one) is rendered with the contents' page numbers, which
    are known now; it is rendered again if its own length changed;
-3. the merge keeps the first part's document catalogue — PDF/A-3b output intent, XMP
+3. "page X of Y" overlays are rendered for the whole length, in slices on every worker
+   (each slice's first page numbered where it starts);
+4. the merge keeps the first part's document catalogue — PDF/A-3b output intent, XMP
    metadata, the embedded JSON manifest (``AFRelationship /Data``) — appends the other parts
-   with their bookmarks, and stamps "page X of Y" on every page from a one-line overlay
-   rendered for the whole length: page numbers run on across parts although each part was
-   laid out alone, and no part waits for the length of the parts before it.
+   with their bookmarks, and stamps every page with its overlay: page numbers run on across
+   parts although each part was laid out alone, and no part waits for the length of the
+   parts before it.
 
 Peak memory is that of the largest part (parts are cut by size, see ``dossier.PART_BUDGET``)
 plus the merge, which holds the finished PDF's objects rather than its layout.
@@ -37,11 +39,12 @@ from typing import Any
 
 from qms_tui.domain.enums import N_
 from qms_tui.domain.errors import QmsError
-from qms_tui.reports.common import STATIC, STYLESHEET, Meta, Part, render_html, texts
+from qms_tui.reports.common import STATIC, Meta, Part, render_html, texts
 
 WORKERS = 2  # the machine has 2 cores
 PDF_VARIANT = "pdf/a-3b"
 MAX_FRONT_PASSES = 3
+STAMP_SLICE = 1000  # pages of one overlay slice at most (its layout is held in memory)
 
 Progress = Callable[[int, int, str], None]
 
@@ -77,8 +80,18 @@ class Rendered:
 
 
 @dataclass(frozen=True)
+class StampJob:
+    first: int  # the number of its first page
+    count: int
+    total: int
+    meta: Meta
+    out: str
+
+
+@dataclass(frozen=True)
 class MergeJob:
     paths: tuple[str, ...]
+    stamps: tuple[str, ...]  # the overlays, in page order
     meta: Meta
     out: str
 
@@ -122,8 +135,9 @@ def _write(html: str, meta: Meta, out: str, attachments: Sequence[Attachment] = 
     import weasyprint
 
     fonts = _fonts()
-    doc = weasyprint.HTML(string=html, base_url=str(STATIC)).render(
-        stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts)
+    # the templates link report.css (base_url finds it): passing it again here would apply
+    # every rule twice
+    doc = weasyprint.HTML(string=html, base_url=str(STATIC)).render(font_config=fonts)
     anchors: dict[str, int] = {}
     for n, page in enumerate(doc.pages):
         for name in page.anchors:
@@ -144,13 +158,26 @@ def render_part(job: RenderJob) -> Rendered:
     return Rendered(job.part.name, job.out, pages, anchors, time.perf_counter() - started, _peak_rss())
 
 
-def _page_content(meta: Meta) -> str:
-    """CSS ``content`` for "Page {page} of {pages}" in the report's language."""
+def render_stamp(job: StampJob) -> Rendered:
+    """``job.count`` blank pages that say "page X of Y" from X = ``job.first`` (runs in a
+    worker process): the overlays of one slice of the report."""
+    from markupsafe import Markup
+
+    _quiet()
+    started = time.perf_counter()
+    html = render_html("stamp.html.j2", {"pages": job.count, "first": job.first,
+                                         "page_content": Markup(_page_content(job.meta, job.total))}, job.meta)
+    pages, _anchors = _write(html, job.meta, job.out)
+    return Rendered(f"stamp-{job.first}", job.out, pages, {}, time.perf_counter() - started, _peak_rss())
+
+
+def _page_content(meta: Meta, total: int) -> str:
+    """CSS ``content`` for "Page {page} of {pages}" in the report's language (``total`` pages)."""
     from qms_tui.reports.common import css_string
 
     text = texts(meta.lang)["page_of"]
     out, rest = [], text
-    for token, counter in (("{page}", "counter(page)"), ("{pages}", "counter(pages)")):
+    for token, counter in (("{page}", "counter(page)"), ("{pages}", f'"{int(total)}"')):
         before, _, rest = rest.partition(token)
         if before:
             out.append(f'"{css_string(before)}"')
@@ -162,7 +189,6 @@ def _page_content(meta: Meta) -> str:
 
 def merge_parts(job: MergeJob) -> Rendered:
     """Merge the parts into ``job.out`` and stamp page numbers (runs in a worker process)."""
-    from markupsafe import Markup
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, NameObject
 
@@ -172,17 +198,10 @@ def merge_parts(job: MergeJob) -> Rendered:
     for path in job.paths[1:]:
         writer.append(path, import_outline=True)
     total = len(writer.pages)
-    stamp_path = job.out + ".stamp.pdf"
-    try:
-        html = render_html("stamp.html.j2", {"pages": total, "page_content": Markup(_page_content(job.meta))},
-                           job.meta)
-        _write(html, job.meta, stamp_path)
-        stamp = PdfReader(stamp_path)
-        for page, overlay in zip(writer.pages, stamp.pages, strict=True):
-            page.merge_page(overlay)
-            page.compress_content_streams()
-    finally:
-        Path(stamp_path).unlink(missing_ok=True)
+    overlays = (overlay for path in job.stamps for overlay in PdfReader(path).pages)
+    for page, overlay in zip(writer.pages, overlays, strict=True):
+        page.merge_page(overlay)
+        page.compress_content_streams()
     root = writer.root_object
     af = root.get("/AF")
     if af is not None:  # WeasyPrint lists each attachment twice in the PDF/A-3 array
@@ -284,8 +303,8 @@ def render_report(
     (the caller removes it). ``progress(done, total, name)`` is called from this thread."""
     pool = _pool(max(1, min(workers, len(body) + (1 if front else 0))))
     try:
-        result = _Run(pool, meta, Path(workdir), len(body) + (2 if front else 0) + 1, progress).report(
-            body, out, front, tuple(attachments))
+        result = _Run(pool, meta, Path(workdir), len(body) + (2 if front else 0) + 1, progress,
+                      workers).report(body, out, front, tuple(attachments))
     except BaseException:
         _abort(pool)
         raise
@@ -297,8 +316,9 @@ class _Run:
     """The steps of one report on one pool: body parts, front matter, merge."""
 
     def __init__(self, pool: ProcessPoolExecutor, meta: Meta, work: Path, steps: int,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, workers: int = WORKERS) -> None:
         self.pool, self.meta, self.work, self.steps, self.progress = pool, meta, work, steps, progress
+        self.workers = max(1, workers)
         self.started = time.perf_counter()
         self.done = 0
         self.peak = 0
@@ -329,15 +349,32 @@ class _Run:
                 self.tick(r.name, r)
         parts = [results[n] for n in range(len(body))]
         paths = [r.path for r in parts]
+        total = sum(r.pages for r in parts)
         if front is not None and probe is not None:
-            paths.insert(0, self.front(front, _result(probe), parts, attachments))
-        merged = _result(self.pool.submit(merge_parts, MergeJob(tuple(paths), self.meta, str(out))))
+            done = self.front(front, _result(probe), parts, attachments)
+            paths.insert(0, done.path)
+            total += done.pages
+        stamps = self.stamps(total)
+        merged = _result(self.pool.submit(merge_parts, MergeJob(tuple(paths), stamps, self.meta, str(out))))
         self.tick("merge", merged)
         return RenderResult(merged.pages, time.perf_counter() - self.started, len(paths), self.peak,
                             tuple((r.name, r.pages) for r in parts))
 
+    def stamps(self, total: int) -> tuple[str, ...]:
+        """The "page X of Y" overlays of ``total`` pages, a slice per worker (or more, of at
+        most STAMP_SLICE pages), rendered at once."""
+        slices = min(total, max(self.workers, -(-total // STAMP_SLICE)))
+        size, extra = divmod(total, slices)
+        jobs, first = [], 1
+        for n in range(slices):
+            count = size + (1 if n < extra else 0)
+            jobs.append(StampJob(first, count, total, self.meta, str(self.work / f"stamp-{n:04d}.pdf")))
+            first += count
+        futures = [self.pool.submit(render_stamp, job) for job in jobs]
+        return tuple(_result(f).path for f in futures)
+
     def front(self, front: Callable[[dict[str, int] | None], Part], probe: Rendered, parts: list[Rendered],
-              attachments: tuple[Attachment, ...]) -> str:
+              attachments: tuple[Attachment, ...]) -> Rendered:
         """The front matter with the contents' page numbers (rendered again if its length moved)."""
         self.tick("front", probe)
         front_pages = probe.pages
@@ -353,4 +390,4 @@ class _Run:
                 break
             front_pages = rendered.pages
         self.tick("front", rendered)
-        return rendered.path
+        return rendered
