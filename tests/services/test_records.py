@@ -139,6 +139,20 @@ def test_list_page_filters_sorts_and_pages(db, actor):
         assert page.total == 12 and len(page.rows) == 2
 
 
+def test_list_filter_ignores_case_and_takes_wildcards_literally(db, actor):
+    with db.write() as s:
+        for name in ("Casillas al 100% instaladas", "Casillas al 1000 instaladas", "Paquetes_DD", "Paquetes DD"):
+            records.create(s, actor, "indicator", {**INDICATOR, "name": name})
+    with db.read() as s:
+        def names(text: str) -> list[str]:
+            return sorted(r.name for r in records.list_page(s, "indicator", text=text).rows)
+
+        assert names("CASILLAS AL 1") == ["Casillas al 100% instaladas", "Casillas al 1000 instaladas"]
+        assert names("100%") == ["Casillas al 100% instaladas"]  # % is no wildcard
+        assert names("paquetes_") == ["Paquetes_DD"]  # nor is _
+        assert names("paquetes dd") == ["Paquetes DD"]
+
+
 def test_trail_verify_detects_tampering_deletion_and_untracked_rows(db, actor):
     with db.write() as s:
         records.create(s, actor, "indicator", INDICATOR)
