@@ -170,9 +170,16 @@ class RecordForm(ReportsWorkerErrors, VerticalScroll):
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < 90, "-narrow")
 
-    def focus_first(self) -> None:
-        if self.fields:
-            self.widget_for(self.fields[0].name).focus()
+    def focus_first(self, attempts: int = 20) -> None:
+        """Focus the first field; on a loaded machine the form may not be composed yet when
+        this is called (after a refresh): then try again after the next ones."""
+        if not self.fields:
+            return
+        found = self.query(f"#field-{self.fields[0].name}")
+        if found:
+            found.first().focus()
+        elif attempts > 0 and self.is_attached:
+            self.call_after_refresh(self.focus_first, attempts - 1)
 
     # ---------------------------------------------------------------- values
 

@@ -261,3 +261,26 @@ async def test_dashboard_on_the_demo_data(tmp_path, spanish):
         assert app.screen.data is not None and app.screen.data.policy is not None
         assert app.screen.query("Figure.objective")
     db.dispose()
+
+
+async def test_a_form_focused_before_it_is_composed_gets_its_first_field_focused_once_it_is():
+    # on a loaded machine FormScreen's focus call may come before the form has its fields;
+    # it used to raise NoMatches and stop the application
+    from textual.app import App, ComposeResult
+
+    from qms_tui.domain.specs import SPECS
+
+    form = RecordForm(SPECS["indicator"], lambda data: None)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield from ()
+
+    app = Host()
+    async with app.run_test() as pilot:
+        form.focus_first()  # not mounted, not composed: nothing to focus yet, no error
+        await app.mount(form)
+        form.focus_first()
+        await pilot.pause()
+        first = form.fields[0].name
+        assert app.focused is not None and app.focused.id == f"field-{first}"
