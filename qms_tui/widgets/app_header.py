@@ -15,12 +15,13 @@ INBOX_REFRESH_SECONDS = 60.0
 class AppHeader(Horizontal):
     DEFAULT_CSS = """
     AppHeader { dock: top; height: 1; background: $panel; color: $foreground; }
-    AppHeader .header-title { width: 1fr; text-style: bold; padding: 0 1; }
+    AppHeader .header-title { width: 1fr; text-style: bold; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     AppHeader .header-inbox { width: auto; padding: 0 1; text-style: bold; color: $text-accent; display: none; }
     AppHeader .header-inbox.-unread { display: block; }
     AppHeader .header-freeze { width: auto; padding: 0 1; text-style: bold reverse; color: $text-warning; display: none; }
     AppHeader .header-freeze.-active { display: block; }
-    AppHeader .header-user { width: auto; padding: 0 1; color: $text-muted; }
+    AppHeader .header-user { width: auto; max-width: 50%; padding: 0 1; color: $text-muted;
+                             text-wrap: nowrap; text-overflow: ellipsis; }
     AppHeader .header-user.-reader { color: $text-warning; text-style: bold; }
     """
 
