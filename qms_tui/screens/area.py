@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from qms_tui.screens.dialogs.transition import InputField
 from qms_tui.screens.workflow import WorkflowScreen, signature_lines
 from qms_tui.widgets.labels import fmt_value
+from qms_tui.widgets.tables import fill_table
 
 Row = tuple[str, tuple[Any, ...]]
 
@@ -76,29 +77,15 @@ def page_people(db: Any, page: Any, field: str) -> dict[int, str]:
 class AreaScreen(WorkflowScreen):
     """A WorkflowScreen with row tables."""
 
-    def __init__(self, entity: str, code: str) -> None:
-        super().__init__(entity, code)
-        self._columns: dict[str, tuple[tuple[str, str], ...]] = {}
-
     def data_table(self, id: str, columns: Sequence[tuple[str, str]]) -> DataTable[Any]:
         table: DataTable[Any] = DataTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
         for key, label in columns:
             table.add_column(label, key=key)
-        self._columns[id] = tuple(columns)
         return table
 
     def fill(self, id: str, rows: Sequence[Row], empty: str) -> None:
-        """Replace the rows of table ``id`` (columns re-measured, cursor kept in place)."""
-        table = self.query_one(f"#{id}", DataTable)
-        keep = table.cursor_row
-        table.clear(columns=True)
-        for key, label in self._columns.get(id, ()):
-            table.add_column(label, key=key)
-        for key, cells in rows:
-            table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key)
-        if not rows:
-            table.add_row(Text(empty, style="dim"), *([""] * (len(table.columns) - 1)), key="")
-        table.move_cursor(row=min(max(keep, 0), max(0, table.row_count - 1)))
+        """Replace the rows of table ``id`` (columns fitted to its width, cursor kept in place)."""
+        fill_table(self.query_one(f"#{id}", DataTable), rows, empty)
 
     def selected(self, id: str) -> str | None:
         """The code of the row under the cursor of table ``id`` (None on an empty table)."""

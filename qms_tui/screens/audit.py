@@ -24,6 +24,7 @@ from qms_tui.screens.nonconformity import section
 from qms_tui.screens.workflow import WorkflowScreen, done_note, signature_lines
 from qms_tui.widgets.app_header import AppHeader
 from qms_tui.widgets.labels import choice_label, column_label, fmt_value
+from qms_tui.widgets.tables import fill_table
 
 S, FK, CR = E.AuditStatus, E.FindingKind, E.ChecklistResult
 UNDER_WAY = (S.CONFIRMED, S.PERFORMED)
@@ -201,14 +202,7 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
         return t if t.plain else Text("—", style="dim")
 
     def _fill(self, id: str, rows: list[tuple[str, tuple[Any, ...]]], empty: str) -> None:
-        table = self.query_one(f"#{id}", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key)
-        if not rows:
-            table.add_row(Text(empty, style="dim"), *([""] * (len(table.columns) - 1)), key="")
-        table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
+        fill_table(self.query_one(f"#{id}", DataTable), rows, empty)
 
     def _selected(self, id: str) -> str | None:
         table = self.query_one(f"#{id}", DataTable)

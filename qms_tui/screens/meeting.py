@@ -36,9 +36,13 @@ class MeetingData:
 
 
 def agreement_status(a: Any, today: Any) -> Text:
-    t = Text(f"{AGREEMENT_MARK.get(a.status, '·')} {choice_label(G, a.status)}")
-    if a.status == G.OPEN and a.due_date is not None and a.due_date < today:
-        t.append(" · ⚠ " + tr(OVERDUE), style="bold")
+    overdue = a.status == G.OPEN and a.due_date is not None and a.due_date < today
+    t = Text()
+    if overdue:  # first: it stays when a narrow column is cut
+        t.append("⚠ ", style="bold")
+    t.append(f"{AGREEMENT_MARK.get(a.status, '·')} {choice_label(G, a.status)}")
+    if overdue:
+        t.append(" · " + tr(OVERDUE), style="bold")
     return t
 
 

@@ -29,6 +29,7 @@ from qms_tui.screens.dialogs.transition import InputField, TransitionDialog
 from qms_tui.screens.workflow import WorkflowScreen, done_note, signature_lines
 from qms_tui.widgets.app_header import AppHeader
 from qms_tui.widgets.labels import choice_label, column_label, fmt_value
+from qms_tui.widgets.tables import fill_table
 
 N, AS, EF = E.NcStatus, E.ActionStatus, E.Effectiveness
 ENDED = (N.CLOSED, N.DISMISSED, N.CANCELLED)
@@ -263,14 +264,7 @@ command palette (ctrl+p).
         return t
 
     def _fill(self, id: str, rows: list[tuple[str, tuple[Any, ...]]], empty: str) -> None:
-        table = self.query_one(f"#{id}", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key)
-        if not rows:
-            table.add_row(Text(empty, style="dim"), *([""] * (len(table.columns) - 1)), key="")
-        table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
+        fill_table(self.query_one(f"#{id}", DataTable), rows, empty)
 
     def _fill_actions(self, d: Any) -> None:
         today = self.qms.today
@@ -280,8 +274,10 @@ command palette (ctrl+p).
             status = choice_label(E.ActionStatus, a.status)
             cell: Any = status
             if a.status in OPEN_ACTION and a.due_date is not None and a.due_date < today:
-                cell = Text(status)
-                cell.append(" · ⚠ " + tr(OVERDUE), style="bold")
+                cell = Text()
+                cell.append("⚠ ", style="bold")  # first: it stays when a narrow column is cut
+                cell.append(status)
+                cell.append(" · " + tr(OVERDUE), style="bold")
             rows.append((a.code, (a.code, fmt_value(a.description, 40), line.owner or "", fmt_value(a.due_date), cell)))
         self._fill("nc-actions", rows, tr("No actions yet."))
 

@@ -62,9 +62,13 @@ def band_text(band: str | None, level: int | None) -> str:
 
 
 def action_status(a: Any, today: Any) -> Text:
-    t = Text(f"{ACTION_MARK.get(a.status, '·')} {choice_label(AS, a.status)}")
-    if a.status in OPEN_ACTION and a.due_date is not None and a.due_date < today:
-        t.append(" · ⚠ " + tr(OVERDUE), style="bold")
+    overdue = a.status in OPEN_ACTION and a.due_date is not None and a.due_date < today
+    t = Text()
+    if overdue:  # first: it stays when a narrow column is cut
+        t.append("⚠ ", style="bold")
+    t.append(f"{ACTION_MARK.get(a.status, '·')} {choice_label(AS, a.status)}")
+    if overdue:
+        t.append(" · " + tr(OVERDUE), style="bold")
     return t
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -362,20 +363,23 @@ def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available:
     fits in ``available`` cells, and the width of each column: the widest column loses width
     first, then the next, never below :data:`MIN_CUT` (headings longer than their column's
     text are cut as well); the first column (the record's code) is never cut, and the second
-    (its name or title) keeps a :data:`NAME_SHARE` of the width. Cells that are
-    not plain strings are left as they are (and measured by the table). ``available`` 0 (not
-    laid out yet): nothing is cut."""
+    (its name or title) keeps a :data:`NAME_SHARE` of the width. Strings and one-line rich
+    ``Text`` are cut; other cells are left as they are (and measured by the table).
+    ``available`` 0 (not laid out yet): nothing is cut."""
     n = len(labels)
     data = [0] * n  # the widest text of each column
     for row in rows:
         for i, cell in enumerate(row[:n]):
-            data[i] = max(data[i], cell_len(cell) if isinstance(cell, str) else MIN_CUT)
+            data[i] = max(data[i], _width(cell))
     natural = [max(d, cell_len(label)) for d, label in zip(data, labels, strict=True)]
     widths = list(natural)
     if available > 0:
         floor = [min(w, MIN_CUT) if i else w for i, w in enumerate(natural)]
-        if n > 1:
+        if n > 1:  # the name keeps its share, unless the other columns then cannot fit at all
             floor[1] = min(natural[1], max(MIN_CUT, available // NAME_SHARE))
+            over = sum(floor) + 2 * padding * n - available
+            if over > 0:
+                floor[1] = max(min(natural[1], MIN_CUT), floor[1] - over)
         excess = sum(widths) + 2 * padding * n - available
         while excess > 0:
             i = max(range(n), key=lambda k: widths[k] - floor[k])
@@ -388,12 +392,27 @@ def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available:
             excess -= step
     if widths == natural:
         return [tuple(r) for r in rows], widths
-    out = [tuple(_cut(cell, widths[i]) if i < n and isinstance(cell, str) else cell for i, cell in enumerate(row))
-           for row in rows]
+    out = [tuple(_cut(cell, widths[i]) if i < n else cell for i, cell in enumerate(row)) for row in rows]
     return out, widths
 
 
-def _cut(text: str, width: int) -> str:
+def _width(cell: object) -> int:
+    if isinstance(cell, str):
+        return cell_len(cell)
+    if isinstance(cell, Text) and "\n" not in cell.plain:
+        return cell.cell_len
+    return MIN_CUT
+
+
+def _cut(text: Any, width: int) -> Any:
+    if isinstance(text, Text):
+        if "\n" in text.plain or text.cell_len <= width:
+            return text
+        cut = text.copy()
+        cut.truncate(width, overflow="ellipsis")
+        return cut
+    if not isinstance(text, str):
+        return text
     if cell_len(text) <= width:
         return text
     cut = text[: max(0, width - 1)]

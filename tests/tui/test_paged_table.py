@@ -126,3 +126,25 @@ async def test_a_page_fits_the_terminal_and_is_cut_again_when_it_is_resized():
         line = "".join(s.text for s in table.render_line(1))
         assert "2025-09-17" in line and len(line.rstrip()) <= 68
         assert table.get_row_at(0)[0].plain == "R-0"
+
+
+def test_fit_rows_the_name_gives_up_part_of_its_share_so_that_the_rest_fits():
+    from qms_tui.widgets.paged_table import fit_rows
+
+    labels = ["Code", "Description", "Owner", "Due", "Status"]
+    rows = [("AC-2026-013", "D" * 54, "O" * 22, "2026-01-21", "concluida")]
+    _cut, widths = fit_rows(labels, rows, 70)  # floors: 11 + 70 // 3 + 10 + 10 + 9, + 10 of padding = 73
+    assert widths == [11, 20, 10, 10, 9] and sum(widths) + 10 == 70
+
+
+def test_fit_rows_cuts_rich_text_cells_too():
+    from rich.text import Text
+
+    from qms_tui.widgets.paged_table import fit_rows
+
+    status = Text("pendiente")
+    status.append(" · ⚠ FUERA DE PLAZO", style="bold")
+    cut, widths = fit_rows(["Code", "Title", "Status"], [("AC-1", "T" * 40, status)], 40)
+    assert isinstance(cut[0][2], Text) and cut[0][2].plain.endswith("…")
+    assert cut[0][2].cell_len == widths[2] and sum(widths) + 6 == 40
+    assert status.plain == "pendiente · ⚠ FUERA DE PLAZO"  # the row's own cell is left whole

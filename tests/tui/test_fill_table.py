@@ -1,0 +1,52 @@
+"""The small tables of detail screens fit their width (fill_table)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from qms_tui.widgets.tables import fill_table
+
+ROWS = [("AC-2026-013", ("AC-2026-013", "Agregar al tablero de indicadores un campo de análisis", "Daniel Flores Quintero",
+                         "2026-01-21", "concluida"))]
+
+
+class Host(App[None]):
+    CSS = "DataTable { width: 80; height: auto; }"
+    width_at_fill = -1
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[object] = DataTable()
+        for key in ("code", "description", "owner", "due", "status"):
+            table.add_column(key.capitalize(), key=key)
+        yield table
+
+    def on_mount(self) -> None:  # before the first layout: the table has no width yet
+        table = self.query_one(DataTable)
+        self.width_at_fill = table.size.width
+        fill_table(table, ROWS, "No actions yet.")
+
+
+async def test_rows_filled_before_the_table_has_its_width_are_fitted_once_it_has():
+    app = Host()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.query_one(DataTable)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.width_at_fill == 0
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[0] == "AC-2026-013" and cells[3] == "2026-01-21"  # the code is never cut
+        assert cells[1].endswith("…") and cells[2].endswith("…")
+        widths = [c.get_render_width(table) for c in table.ordered_columns]
+        assert sum(widths) <= 80 - 2  # inside the table, beside its scrollbar
+
+
+async def test_an_empty_table_shows_its_whole_message():
+    app = Host()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.query_one(DataTable)
+        await pilot.pause()
+        fill_table(table, ROWS, "No actions yet.")
+        fill_table(table, [], "No actions yet: n adds one.")
+        await pilot.pause()
+        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "No actions yet: n adds one."
