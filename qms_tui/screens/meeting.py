@@ -22,11 +22,10 @@ from qms_tui.screens.area import AreaScreen, clip, page_people, pairs, section, 
 from qms_tui.screens.dialogs.transition import InputField, TransitionDialog
 from qms_tui.screens.workflow import done_note
 from qms_tui.widgets.app_header import AppHeader
-from qms_tui.widgets.labels import choice_label, column_label, fmt_value
+from qms_tui.widgets.labels import choice_label, column_label, fmt_value, status_cell
 
 G = E.AgreementStatus
 AGREEMENT_MARK = {G.OPEN: "☐", G.DONE: "☑", G.CANCELLED: "✖"}
-OVERDUE = N_("OVERDUE")
 
 
 @dataclass(frozen=True)
@@ -37,13 +36,7 @@ class MeetingData:
 
 def agreement_status(a: Any, today: Any) -> Text:
     overdue = a.status == G.OPEN and a.due_date is not None and a.due_date < today
-    t = Text()
-    if overdue:  # first: it stays when a narrow column is cut
-        t.append("⚠ ", style="bold")
-    t.append(f"{AGREEMENT_MARK.get(a.status, '·')} {choice_label(G, a.status)}")
-    if overdue:
-        t.append(" · " + tr(OVERDUE), style="bold")
-    return t
+    return status_cell(f"{AGREEMENT_MARK.get(a.status, '·')} {choice_label(G, a.status)}", overdue)
 
 
 class MeetingScreen(AreaScreen):

@@ -28,7 +28,7 @@ from qms_tui.screens.dialogs.trail_event import TrailEventDialog, summary_text
 from qms_tui.screens.dialogs.transition import InputField, TransitionDialog
 from qms_tui.screens.workflow import WorkflowScreen, done_note, signature_lines
 from qms_tui.widgets.app_header import AppHeader
-from qms_tui.widgets.labels import choice_label, column_label, fmt_value
+from qms_tui.widgets.labels import choice_label, column_label, fmt_value, status_cell
 from qms_tui.widgets.tables import fill_table
 
 N, AS, EF = E.NcStatus, E.ActionStatus, E.Effectiveness
@@ -36,7 +36,6 @@ ENDED = (N.CLOSED, N.DISMISSED, N.CANCELLED)
 OPEN_ACTION = (AS.PENDING, AS.IN_PROGRESS)
 HISTORY = 50
 
-OVERDUE = N_("OVERDUE")
 
 
 @dataclass(frozen=True)
@@ -272,12 +271,8 @@ command palette (ctrl+p).
         for line in d.actions:
             a = line.action
             status = choice_label(E.ActionStatus, a.status)
-            cell: Any = status
-            if a.status in OPEN_ACTION and a.due_date is not None and a.due_date < today:
-                cell = Text()
-                cell.append("⚠ ", style="bold")  # first: it stays when a narrow column is cut
-                cell.append(status)
-                cell.append(" · " + tr(OVERDUE), style="bold")
+            overdue = a.status in OPEN_ACTION and a.due_date is not None and a.due_date < today
+            cell: Any = status_cell(status, True) if overdue else status
             rows.append((a.code, (a.code, fmt_value(a.description, 40), line.owner or "", fmt_value(a.due_date), cell)))
         self._fill("nc-actions", rows, tr("No actions yet."))
 

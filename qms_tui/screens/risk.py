@@ -24,12 +24,11 @@ from qms_tui.screens.area import AreaScreen, clip, page_people, pairs, ref_text,
 from qms_tui.screens.dialogs.record_form import RecordFormDialog
 from qms_tui.screens.workflow import done_note
 from qms_tui.widgets.app_header import AppHeader
-from qms_tui.widgets.labels import choice_label, column_label, fmt_value
+from qms_tui.widgets.labels import choice_label, column_label, fmt_value, status_cell
 
 AS = E.ActionStatus
 OPEN_ACTION = (AS.PENDING, AS.IN_PROGRESS)
 ACTION_MARK = {AS.PENDING: "○", AS.IN_PROGRESS: "◐", AS.DONE: "✔", AS.CANCELLED: "✖"}
-OVERDUE = N_("OVERDUE")
 
 #: What each band asks for (domain.risk), for a risk and for an opportunity.
 RISK_MEANING = {
@@ -63,13 +62,7 @@ def band_text(band: str | None, level: int | None) -> str:
 
 def action_status(a: Any, today: Any) -> Text:
     overdue = a.status in OPEN_ACTION and a.due_date is not None and a.due_date < today
-    t = Text()
-    if overdue:  # first: it stays when a narrow column is cut
-        t.append("⚠ ", style="bold")
-    t.append(f"{ACTION_MARK.get(a.status, '·')} {choice_label(AS, a.status)}")
-    if overdue:
-        t.append(" · " + tr(OVERDUE), style="bold")
-    return t
+    return status_cell(f"{ACTION_MARK.get(a.status, '·')} {choice_label(AS, a.status)}", overdue)
 
 
 def matrix(likelihood: int, impact: int, residual: tuple[int, int] | None) -> Text:

@@ -91,6 +91,23 @@ def light_text(light: str) -> str:
     return f"{symbol} {tr(msgid)}"
 
 
+OVERDUE = N_("OVERDUE")
+
+
+def status_cell(label: str, overdue: bool) -> Any:
+    """A status as rich text; an overdue one starts with ⚠ (so that a narrow column, cut,
+    still shows it) and ends with OVERDUE in bold."""
+    from rich.text import Text
+
+    t = Text()
+    if overdue:
+        t.append("⚠ ", style="bold")
+    t.append(label)
+    if overdue:
+        t.append(" · " + tr(OVERDUE), style="bold")
+    return t
+
+
 def fmt_int(n: int) -> str:
     """Thousands grouped the local way: ``300 000`` (es) or ``300,000`` (en)."""
     text = f"{n:,}"
