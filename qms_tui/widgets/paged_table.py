@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,8 +27,8 @@ from qms_tui.domain.enums import N_
 from qms_tui.i18n import tr
 from qms_tui.widgets.fast_table import FastDataTable
 from qms_tui.widgets.labels import fmt_int, translate_bindings
+from qms_tui.widgets.tables import SCROLLBAR, cut_cell, fit_rows
 
-SCROLLBAR = 2  # the vertical scrollbar's columns, shown when a page is taller than the table
 DEBOUNCE = 0.0  # kept for callers; the filter no longer waits (see the module docstring)
 #: A filtered list counts its matches up to this many ("of 1,000+"): counting all the rows
 #: that match a short filter on a large table would cost more than reading the page.
@@ -231,7 +229,7 @@ class PagedTable(Vertical, can_focus=False):
         fitted, widths = fit_rows(labels, [cells for _code, cells in page.rows], available,
                                   padding=table.cell_padding)
         for column, label, width in zip(table.ordered_columns, labels, widths, strict=False):
-            column.label = Text(_cut(label, width))
+            column.label = Text(cut_cell(label, width))
             # DataTable keeps the widest a column ever was, and paints before it measures new rows
             column.content_width = width
         for (code, _cells), cells in zip(page.rows, fitted, strict=True):
@@ -351,71 +349,3 @@ class PagedTable(Vertical, can_focus=False):
         if self.start > 0:
             self.start = max(0, self.start - self.page_size)
             self.reload()
-
-
-MIN_CUT = 10  # a column is never cut narrower than this (nor than its heading)
-NAME_SHARE = 3  # the column after the code (the name or title) keeps a third of the width
-
-
-def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available: int,
-             padding: int = 1) -> tuple[list[tuple[object, ...]], list[int]]:
-    """``rows`` with the text of their widest columns cut (ending in …) so that every column
-    fits in ``available`` cells, and the width of each column: the widest column loses width
-    first, then the next, never below :data:`MIN_CUT` (headings longer than their column's
-    text are cut as well); the first column (the record's code) is never cut, and the second
-    (its name or title) keeps a :data:`NAME_SHARE` of the width. Strings and one-line rich
-    ``Text`` are cut; other cells are left as they are (and measured by the table).
-    ``available`` 0 (not laid out yet): nothing is cut."""
-    n = len(labels)
-    data = [0] * n  # the widest text of each column
-    for row in rows:
-        for i, cell in enumerate(row[:n]):
-            data[i] = max(data[i], _width(cell))
-    natural = [max(d, cell_len(label)) for d, label in zip(data, labels, strict=True)]
-    widths = list(natural)
-    if available > 0:
-        floor = [min(w, MIN_CUT) if i else w for i, w in enumerate(natural)]
-        if n > 1:  # the name keeps its share, unless the other columns then cannot fit at all
-            floor[1] = min(natural[1], max(MIN_CUT, available // NAME_SHARE))
-            over = sum(floor) + 2 * padding * n - available
-            if over > 0:
-                floor[1] = max(min(natural[1], MIN_CUT), floor[1] - over)
-        excess = sum(widths) + 2 * padding * n - available
-        while excess > 0:
-            i = max(range(n), key=lambda k: widths[k] - floor[k])
-            room = widths[i] - floor[i]
-            if room <= 0:
-                break  # nothing left to cut: the table scrolls sideways
-            runner_up = max((widths[k] for k in range(n) if k != i), default=0)
-            step = min(room, excess, max(1, widths[i] - runner_up))
-            widths[i] -= step
-            excess -= step
-    if widths == natural:
-        return [tuple(r) for r in rows], widths
-    out = [tuple(_cut(cell, widths[i]) if i < n else cell for i, cell in enumerate(row)) for row in rows]
-    return out, widths
-
-
-def _width(cell: object) -> int:
-    if isinstance(cell, str):
-        return cell_len(cell)
-    if isinstance(cell, Text) and "\n" not in cell.plain:
-        return cell.cell_len
-    return MIN_CUT
-
-
-def _cut(text: Any, width: int) -> Any:
-    if isinstance(text, Text):
-        if "\n" in text.plain or text.cell_len <= width:
-            return text
-        cut = text.copy()
-        cut.truncate(width, overflow="ellipsis")
-        return cut
-    if not isinstance(text, str):
-        return text
-    if cell_len(text) <= width:
-        return text
-    cut = text[: max(0, width - 1)]
-    while cell_len(cut) > width - 1:
-        cut = cut[:-1]
-    return cut + "…"

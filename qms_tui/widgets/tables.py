@@ -1,19 +1,19 @@
-"""Filling the small tables of detail screens (an NC's actions, an audit's findings, a
-circle's meetings…): rows replaced, the cursor kept, the widest text columns cut with "…" to
-the table's width (as the record lists do, see ``paged_table.fit_rows``), and one dim line
-when there is nothing to show."""
+"""Tables that fit the terminal: :func:`fit_rows` cuts the widest text columns with "…" to a
+width (the record lists use it on every page), and :func:`fill_table` fills the small tables
+of detail screens (an NC's actions, an audit's findings, a circle's meetings…) with it:
+rows replaced, the cursor kept, one dim line when there is nothing to show."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from qms_tui.widgets.paged_table import SCROLLBAR, _cut, fit_rows
-
 Row = tuple[str, tuple[Any, ...]]  # (row key: the record's code, cells)
+SCROLLBAR = 2  # the vertical scrollbar's columns, shown when the rows are taller than the table
 
 
 def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str, attempts: int = 5) -> None:
@@ -28,7 +28,7 @@ def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str, attempts:
     fitted, widths = fit_rows(labels, [cells for _key, cells in shown], available, padding=table.cell_padding)
     if available:
         for column, label, width in zip(table.ordered_columns, labels, widths, strict=False):
-            column.label = Text(_cut(label, width))
+            column.label = Text(cut_cell(label, width))
             column.content_width = width  # DataTable keeps the widest a column ever was
     for (key, _cells), cells in zip(shown, fitted, strict=True):
         if rows:
@@ -38,3 +38,71 @@ def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str, attempts:
     table.move_cursor(row=min(max(keep, 0), max(0, table.row_count - 1)))
     if not available and attempts > 0 and table.is_attached:
         table.call_after_refresh(fill_table, table, rows, empty, attempts - 1)
+
+
+MIN_CUT = 10  # a column is never cut narrower than this (nor than its heading)
+NAME_SHARE = 3  # the column after the code (the name or title) keeps a third of the width
+
+
+def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available: int,
+             padding: int = 1) -> tuple[list[tuple[object, ...]], list[int]]:
+    """``rows`` with the text of their widest columns cut (ending in …) so that every column
+    fits in ``available`` cells, and the width of each column: the widest column loses width
+    first, then the next, never below :data:`MIN_CUT` (headings longer than their column's
+    text are cut as well); the first column (the record's code) is never cut, and the second
+    (its name or title) keeps a :data:`NAME_SHARE` of the width. Strings and one-line rich
+    ``Text`` are cut; other cells are left as they are (and measured by the table).
+    ``available`` 0 (not laid out yet): nothing is cut."""
+    n = len(labels)
+    data = [0] * n  # the widest text of each column
+    for row in rows:
+        for i, cell in enumerate(row[:n]):
+            data[i] = max(data[i], _width(cell))
+    natural = [max(d, cell_len(label)) for d, label in zip(data, labels, strict=True)]
+    widths = list(natural)
+    if available > 0:
+        floor = [min(w, MIN_CUT) if i else w for i, w in enumerate(natural)]
+        if n > 1:  # the name keeps its share, unless the other columns then cannot fit at all
+            floor[1] = min(natural[1], max(MIN_CUT, available // NAME_SHARE))
+            over = sum(floor) + 2 * padding * n - available
+            if over > 0:
+                floor[1] = max(min(natural[1], MIN_CUT), floor[1] - over)
+        excess = sum(widths) + 2 * padding * n - available
+        while excess > 0:
+            i = max(range(n), key=lambda k: widths[k] - floor[k])
+            room = widths[i] - floor[i]
+            if room <= 0:
+                break  # nothing left to cut: the table scrolls sideways
+            runner_up = max((widths[k] for k in range(n) if k != i), default=0)
+            step = min(room, excess, max(1, widths[i] - runner_up))
+            widths[i] -= step
+            excess -= step
+    if widths == natural:
+        return [tuple(r) for r in rows], widths
+    out = [tuple(cut_cell(cell, widths[i]) if i < n else cell for i, cell in enumerate(row)) for row in rows]
+    return out, widths
+
+
+def _width(cell: object) -> int:
+    if isinstance(cell, str):
+        return cell_len(cell)
+    if isinstance(cell, Text) and "\n" not in cell.plain:
+        return cell.cell_len
+    return MIN_CUT
+
+
+def cut_cell(text: Any, width: int) -> Any:
+    if isinstance(text, Text):
+        if "\n" in text.plain or text.cell_len <= width:
+            return text
+        cut = text.copy()
+        cut.truncate(width, overflow="ellipsis")
+        return cut
+    if not isinstance(text, str):
+        return text
+    if cell_len(text) <= width:
+        return text
+    cut = text[: max(0, width - 1)]
+    while cell_len(cut) > width - 1:
+        cut = cut[:-1]
+    return cut + "…"

@@ -89,7 +89,7 @@ async def test_stale_filters_never_win():
 
 
 def test_fit_rows_cuts_the_widest_columns_first_and_never_the_code():  # and keeps the name readable
-    from qms_tui.widgets.paged_table import MIN_CUT, fit_rows
+    from qms_tui.widgets.tables import MIN_CUT, fit_rows
 
     labels = ["Code", "Title", "Status", "Detected on"]
     rows = [("NC-2025-001", "T" * 60, "draft (raised automatically)", "2025-09-17")]
@@ -129,7 +129,7 @@ async def test_a_page_fits_the_terminal_and_is_cut_again_when_it_is_resized():
 
 
 def test_fit_rows_the_name_gives_up_part_of_its_share_so_that_the_rest_fits():
-    from qms_tui.widgets.paged_table import fit_rows
+    from qms_tui.widgets.tables import fit_rows
 
     labels = ["Code", "Description", "Owner", "Due", "Status"]
     rows = [("AC-2026-013", "D" * 54, "O" * 22, "2026-01-21", "concluida")]
@@ -140,7 +140,7 @@ def test_fit_rows_the_name_gives_up_part_of_its_share_so_that_the_rest_fits():
 def test_fit_rows_cuts_rich_text_cells_too():
     from rich.text import Text
 
-    from qms_tui.widgets.paged_table import fit_rows
+    from qms_tui.widgets.tables import fit_rows
 
     status = Text("pendiente")
     status.append(" · ⚠ FUERA DE PLAZO", style="bold")
