@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 from qms_tui.screens.dialogs.transition import InputField
 from qms_tui.screens.workflow import WorkflowScreen, signature_lines
 from qms_tui.widgets.labels import fmt_value
-from qms_tui.widgets.tables import fill_table
+from qms_tui.widgets.tables import FitTable, fill_table
 
 Row = tuple[str, tuple[Any, ...]]
 
@@ -78,7 +78,7 @@ class AreaScreen(WorkflowScreen):
     """A WorkflowScreen with row tables."""
 
     def data_table(self, id: str, columns: Sequence[tuple[str, str]]) -> DataTable[Any]:
-        table: DataTable[Any] = DataTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
+        table: DataTable[Any] = FitTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
         for key, label in columns:
             table.add_column(label, key=key)
         return table

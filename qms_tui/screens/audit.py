@@ -24,7 +24,7 @@ from qms_tui.screens.nonconformity import section
 from qms_tui.screens.workflow import WorkflowScreen, done_note, signature_lines
 from qms_tui.widgets.app_header import AppHeader
 from qms_tui.widgets.labels import choice_label, column_label, fmt_value
-from qms_tui.widgets.tables import fill_table
+from qms_tui.widgets.tables import FitTable, fill_table
 
 S, FK, CR = E.AuditStatus, E.FindingKind, E.ChecklistResult
 UNDER_WAY = (S.CONFIRMED, S.PERFORMED)
@@ -110,7 +110,7 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
 
     @staticmethod
     def _table(id: str, columns: tuple[tuple[str, str], ...]) -> DataTable[Any]:
-        table: DataTable[Any] = DataTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
+        table: DataTable[Any] = FitTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
         for key, label in columns:
             table.add_column(label, key=key)
         return table

@@ -29,7 +29,7 @@ from qms_tui.screens.dialogs.transition import InputField, TransitionDialog
 from qms_tui.screens.workflow import WorkflowScreen, done_note, signature_lines
 from qms_tui.widgets.app_header import AppHeader
 from qms_tui.widgets.labels import choice_label, column_label, fmt_value, status_cell
-from qms_tui.widgets.tables import fill_table
+from qms_tui.widgets.tables import FitTable, fill_table
 
 N, AS, EF = E.NcStatus, E.ActionStatus, E.Effectiveness
 ENDED = (N.CLOSED, N.DISMISSED, N.CANCELLED)
@@ -159,7 +159,7 @@ command palette (ctrl+p).
         yield Footer()
 
     def _table(self, id: str, columns: tuple[str, ...]) -> DataTable[Any]:
-        table: DataTable[Any] = DataTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
+        table: DataTable[Any] = FitTable(id=id, cursor_type="row", zebra_stripes=True, classes="wf-table")
         labels = {"at": tr("When"), "actor": tr("Who"), "action": tr("What"), "summary": tr("Detail")}
         for name in columns:
             table.add_column(labels.get(name) or column_label(name), key=name)

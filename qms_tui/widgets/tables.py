@@ -10,21 +10,37 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable
 
 Row = tuple[str, tuple[Any, ...]]  # (row key: the record's code, cells)
 SCROLLBAR = 2  # the vertical scrollbar's columns, shown when the rows are taller than the table
 
 
+class FitTable(DataTable[Any]):
+    """A DataTable that :func:`fill_table` fills: its rows are fitted again when its width
+    changes (the window, or its screen's scrollbar coming and going)."""
+
+    filled: tuple[Sequence[Row], str] | None = None
+    fitted_width = -1
+
+    def on_resize(self, _event: events.Resize) -> None:  # DataTable's own _on_resize runs too
+        if self.filled is not None and max(0, self.size.width - SCROLLBAR) != self.fitted_width:
+            fill_table(self, *self.filled)
+
+
 def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str, attempts: int = 5) -> None:
     """Replace ``table``'s rows; ``empty`` is shown (dim) when there are none. Rows that come
-    before the table has its width are shown at once and fitted again once it has one."""
+    before the table has its width are shown at once and fitted again once it has one (and a
+    :class:`FitTable` again whenever its width changes)."""
     keep = table.cursor_row
     table.clear()
     labels: list[str] = getattr(table, "qms_labels", None) or [str(c.label) for c in table.ordered_columns]
     table.qms_labels = labels  # type: ignore[attr-defined]  # the headings before any cut
     shown = list(rows) or [("", (empty, *([""] * (len(labels) - 1))))]  # the first column is never cut
     available = max(0, table.size.width - SCROLLBAR)
+    if isinstance(table, FitTable):
+        table.filled, table.fitted_width = (rows, empty), available
     fitted, widths = fit_rows(labels, [cells for _key, cells in shown], available, padding=table.cell_padding)
     if available:
         for column, label, width in zip(table.ordered_columns, labels, widths, strict=False):

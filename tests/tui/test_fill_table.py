@@ -50,3 +50,30 @@ async def test_an_empty_table_shows_its_whole_message():
         fill_table(table, [], "No actions yet: n adds one.")
         await pilot.pause()
         assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "No actions yet: n adds one."
+
+
+async def test_a_fit_table_is_fitted_again_when_its_width_changes():
+    from qms_tui.widgets.tables import FitTable
+
+    class Narrowing(App[None]):
+        CSS = "FitTable { width: 100; height: auto; }"
+
+        def compose(self) -> ComposeResult:
+            table = FitTable()
+            for key in ("code", "description", "owner", "due", "status"):
+                table.add_column(key.capitalize(), key=key)
+            yield table
+
+    app = Narrowing()
+    async with app.run_test(size=(120, 24)) as pilot:
+        table = app.query_one(FitTable)
+        await pilot.pause()
+        fill_table(table, ROWS, "No actions yet.")
+        await pilot.pause()
+        wide = str(table.get_row_at(0)[1])
+        table.styles.width = 80
+        for _ in range(3):
+            await pilot.pause()
+        narrow = str(table.get_row_at(0)[1])
+        assert narrow.endswith("…") and len(narrow) < len(wide)
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80 - 2
