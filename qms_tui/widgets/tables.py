@@ -29,10 +29,10 @@ class FitTable(DataTable[Any]):
             fill_table(self, *self.filled)
 
 
-def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str, attempts: int = 5) -> None:
+def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str) -> None:
     """Replace ``table``'s rows; ``empty`` is shown (dim) when there are none. Rows that come
-    before the table has its width are shown at once and fitted again once it has one (and a
-    :class:`FitTable` again whenever its width changes)."""
+    before the table has its width are shown at once; a :class:`FitTable` fits them again
+    whenever its width changes."""
     keep = table.cursor_row
     table.clear()
     labels: list[str] = getattr(table, "qms_labels", None) or [str(c.label) for c in table.ordered_columns]
@@ -52,8 +52,6 @@ def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str, attempts:
         else:
             table.add_row(Text(str(cells[0]), style="dim"), *cells[1:], key=key)
     table.move_cursor(row=min(max(keep, 0), max(0, table.row_count - 1)))
-    if not available and attempts > 0 and table.is_attached:
-        table.call_after_refresh(fill_table, table, rows, empty, attempts - 1)
 
 
 MIN_CUT = 10  # a column is never cut narrower than this (nor than its heading)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from qms_tui.widgets.tables import fill_table
+from qms_tui.widgets.tables import FitTable, fill_table
 
 ROWS = [("AC-2026-013", ("AC-2026-013", "Agregar al tablero de indicadores un campo de análisis", "Daniel Flores Quintero",
                          "2026-01-21", "concluida"))]
 
 
 class Host(App[None]):
-    CSS = "DataTable { width: 80; height: auto; }"
+    CSS = "FitTable { width: 80; height: auto; }"
     width_at_fill = -1
 
     def compose(self) -> ComposeResult:
-        table: DataTable[object] = DataTable()
+        table = FitTable()
         for key in ("code", "description", "owner", "due", "status"):
             table.add_column(key.capitalize(), key=key)
         yield table
@@ -53,8 +53,6 @@ async def test_an_empty_table_shows_its_whole_message():
 
 
 async def test_a_fit_table_is_fitted_again_when_its_width_changes():
-    from qms_tui.widgets.tables import FitTable
-
     class Narrowing(App[None]):
         CSS = "FitTable { width: 100; height: auto; }"
 
