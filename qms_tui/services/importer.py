@@ -8,7 +8,7 @@ Spanish headers (indicador, periodo, valor, nota, evidencia) are accepted too.
 Every row is checked; a file with any bad row writes nothing and every problem is reported as
 a :class:`RowError` (line, column, reason). Everything is written in ONE transaction: new
 measurements in bulk with their hash-chained trail events (:mod:`measurement_bulk`: no ORM
-objects, one ``executemany`` per chunk, started while the rest of the file is still being
+objects, multi-row INSERTs on a writer thread, started while the rest of the file is still being
 checked — a bad row later on rolls it all back), then evidence files and replacements
 (``replace``) through the normal services (``add_evidence``, ``record_measurement``).
 """

@@ -2,10 +2,10 @@
 
 What ``records.create`` + ``trail.append`` would write for each measurement — the same row,
 the same snapshot in the event, the same hash payload, so ``trail.verify`` accepts it — but
-without ORM objects: the rows and the events are inserted with one ``executemany`` per chunk,
+without ORM objects: the rows and the events are inserted by multi-row INSERT statements,
 their values converted once by the columns' own SQLAlchemy types, and the JSON and hashes
-built from templates. A writer thread runs the ``executemany`` of one chunk (the driver works
-without the GIL) while the caller checks and prepares the next one.
+built from templates. A writer thread inserts one chunk (the driver works without the GIL)
+while the caller checks and prepares the next one.
 
 Only the importer uses it, inside its write transaction (the write lock is held, so ids,
 codes and the trail's sequence can be taken in blocks).
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import sys
 import threading
 from collections.abc import Sequence
+from itertools import chain
 from json.encoder import encode_basestring as js  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,11 @@ from qms_tui.domain.specs import SPECS
 from qms_tui.services import trail
 
 CHUNK = 5000
+#: Rows per INSERT statement (fewer where the driver allows fewer bind parameters).
+BLOCK = 1000
+#: The interpreter's switch interval while the writer thread runs (seconds; Python's default
+#: is 5 ms): the writer waits that long for the GIL after each block.
+SWITCH = 0.0005
 
 #: Column orders the tuples are built in (checked against the tables at start).
 M_COLUMNS = ("id", "code", "version", "created_at", "updated_at", "indicator_id", "period",
@@ -61,7 +68,8 @@ class BulkWriter:
         table, events = Measurement.__table__, TrailEvent.__table__  # type: ignore[attr-defined]
         if tuple(c.key for c in table.columns) != M_COLUMNS or tuple(c.key for c in events.columns) != E_COLUMNS:
             raise RuntimeError("the measurement or trail_event table changed: update measurement_bulk")
-        self.m_sql, self.e_sql = insert_sql(dialect, table, M_COLUMNS), insert_sql(dialect, events, E_COLUMNS)
+        limit = _variable_limit(self.conn)
+        self.m_sql, self.e_sql = _Insert(dialect, table, M_COLUMNS, limit), _Insert(dialect, events, E_COLUMNS, limit)
         self.conv = {c.key: c.type._cached_bind_processor(dialect)  # type: ignore[attr-defined]
                      for c in (*table.columns, *events.columns)}
         self.ids: tuple[int, ...] = ()
@@ -167,13 +175,15 @@ class BulkWriter:
 
 
 class _Writer:
-    """The thread that runs ``executemany`` for each queued chunk, in order."""
+    """The thread that inserts each queued chunk, in order."""
 
-    def __init__(self, dbapi_conn: Any, m_sql: str, e_sql: str) -> None:
+    def __init__(self, dbapi_conn: Any, m_sql: _Insert, e_sql: _Insert) -> None:
         self.todo: queue.Queue[tuple[list[Any], list[Any]] | None] = queue.Queue(maxsize=2)
         self.failure: list[BaseException] = []
         self.dbapi_conn, self.m_sql, self.e_sql = dbapi_conn, m_sql, e_sql
+        self.switched = True
         self.thread = threading.Thread(target=self._run, name="qms-bulk-writer", daemon=True)
+        _Switch.enter()
         self.thread.start()
 
     def _run(self) -> None:
@@ -181,8 +191,8 @@ class _Writer:
         try:
             while (item := self.todo.get()) is not None:
                 if not self.failure:
-                    cursor.executemany(self.m_sql, item[0])
-                    cursor.executemany(self.e_sql, item[1])
+                    self.m_sql.write(cursor, item[0])
+                    self.e_sql.write(cursor, item[1])
         except BaseException as exc:  # handed to the caller's thread
             self.failure.append(exc)
             while self.todo.get() is not None:
@@ -199,17 +209,76 @@ class _Writer:
         if self.thread.is_alive():
             self.todo.put(None)
             self.thread.join()
+        if self.switched:
+            self.switched = False
+            _Switch.leave()
         if self.failure and reraise:
             raise self.failure[0]
 
 
-def insert_sql(dialect: Any, table: Any, columns: Sequence[str]) -> str:
-    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
-    if mark is None:
-        raise RuntimeError(f"bulk insert: unsupported paramstyle {dialect.paramstyle}")
-    q = dialect.identifier_preparer.quote
-    names = ", ".join(q(table.c[k].name) for k in columns)
-    return f"INSERT INTO {q(table.name)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
+class _Switch:
+    """The short switch interval, set while any writer thread runs (imports may run at once
+    in one process: the web server), and the interpreter's own restored after the last."""
+
+    lock = threading.Lock()
+    users = 0
+    saved = 0.0
+
+    @classmethod
+    def enter(cls) -> None:
+        with cls.lock:
+            if cls.users == 0:
+                cls.saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(SWITCH, cls.saved))
+            cls.users += 1
+
+    @classmethod
+    def leave(cls) -> None:
+        with cls.lock:
+            cls.users -= 1
+            if cls.users == 0:
+                sys.setswitchinterval(cls.saved)
+
+
+class _Insert:
+    """An INSERT of many rows: ``BLOCK`` rows per statement (``VALUES (…), (…), …``), so the
+    driver binds a block and then inserts it without the GIL for as long as that takes —
+    ``executemany`` gives the GIL up and takes it back for every row, and the checks on the
+    other thread stall it at each turn."""
+
+    def __init__(self, dialect: Any, table: Any, columns: Sequence[str], limit: int) -> None:
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+        if mark is None:
+            raise RuntimeError(f"bulk insert: unsupported paramstyle {dialect.paramstyle}")
+        q = dialect.identifier_preparer.quote
+        names = ", ".join(q(table.c[k].name) for k in columns)
+        self.head = f"INSERT INTO {q(table.name)} ({names}) VALUES "
+        self.one = "(" + ", ".join([mark] * len(columns)) + ")"
+        self.block = max(1, min(BLOCK, limit // len(columns)))
+        self.sql: dict[int, str] = {}
+
+    def statement(self, rows: int) -> str:
+        sql = self.sql.get(rows)
+        if sql is None:
+            sql = self.sql[rows] = self.head + ", ".join([self.one] * rows)
+        return sql
+
+    def write(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+        size, flat = self.block, chain.from_iterable
+        for at in range(0, len(rows), size):
+            block = rows[at:at + size]
+            cursor.execute(self.statement(len(block)), list(flat(block)))
+
+
+def _variable_limit(conn: Any) -> int:
+    """How many bind parameters one statement may have on this connection."""
+    if conn.dialect.name == "sqlite":
+        import sqlite3
+
+        return int(conn.connection.dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    if conn.dialect.name == "postgresql":
+        return 65535
+    return 999
 
 
 def _reserve_ids(session: Session, n: int) -> list[int]:

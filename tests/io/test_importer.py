@@ -271,3 +271,53 @@ def test_a_failing_write_leaves_nothing(db, actor, indicators, tmp_path, monkeyp
     with pytest.raises(RuntimeError, match="disk full"):
         import_measurements(db, actor, path, today=TODAY)
     assert counts(db) == before
+
+
+# ---------------------------------------------------------------- the bulk writer's blocks
+
+
+def test_blocks_of_any_size_write_every_row_in_order(db, actor, indicators, tmp_path, monkeypatch):
+    """Rows go in as multi-row INSERTs: the last block of each chunk is shorter, and a
+    driver allowing few bind parameters gets smaller blocks; nothing is lost or reordered."""
+    from qms_tui.services import measurement_bulk
+
+    monkeypatch.setattr(measurement_bulk, "CHUNK", 40)
+    monkeypatch.setattr(measurement_bulk, "BLOCK", 7)
+    monkeypatch.setattr(measurement_bulk, "_variable_limit", lambda conn: 30)  # 2 rows of 14 columns
+    rows = month_rows(101)
+    report = import_measurements(db, actor, write_csv(tmp_path / "m.csv", rows), today=TODAY)
+    assert report.new == 101
+    with db.read() as s:
+        got = s.execute(select(Measurement.code, Measurement.period, Measurement.value)
+                        .order_by(Measurement.id)).all()
+        summaries = s.execute(select(TrailEvent.summary).where(TrailEvent.entity == "measurement")
+                              .order_by(TrailEvent.seq)).scalars().all()
+    assert [c for c, _p, _v in got] == [f"MED-{i:06d}" for i in range(1, 102)]
+    assert [(p, v) for _c, p, v in got] == [(r[1], float(r[2])) for r in rows]
+    assert summaries == [f"{r[0]} {r[1]} = {float(r[2]):g}" for r in rows]
+    assert verified(db)
+
+
+def test_the_switch_interval_is_restored(db, actor, indicators, tmp_path, monkeypatch):
+    """The writer thread shortens the interpreter's switch interval while it runs, and gives
+    it back whether the import succeeds or fails."""
+    import sys
+
+    before = sys.getswitchinterval()
+    path = write_csv(tmp_path / "m.csv", month_rows(50))
+    original = importer.BulkWriter._prepare
+    during = []
+
+    def failing(self, rows, evidence_ids):  # type: ignore[no-untyped-def]
+        during.append(sys.getswitchinterval())
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(importer.BulkWriter, "_prepare", failing)
+        with pytest.raises(RuntimeError, match="disk full"):
+            import_measurements(db, actor, path, today=TODAY)
+    assert during and during[0] < before
+    assert sys.getswitchinterval() == before
+    assert importer.BulkWriter._prepare is original
+    assert import_measurements(db, actor, path, today=TODAY).new == 50
+    assert sys.getswitchinterval() == before
