@@ -365,7 +365,8 @@ class _Checker:
                     found = self.periods[key] = (None if failed else p,
                                                  [RowError(0, c_period, e.message, e.params) for e in failed])
                 p, failed = found
-                problems.extend(RowError(line, e.column, e.message, e.params) for e in failed)
+                if failed:
+                    problems.extend(RowError(line, e.column, e.message, e.params) for e in failed)
             number = self.values.get(raw_value) if type(raw_value) is str else None
             if number is None:
                 number = (None, N_("is required")) if _blank(raw_value) else _number(raw_value)
