@@ -115,23 +115,17 @@ def _chunks(items: Sequence[Any], size: int = 200) -> Iterator[Sequence[Any]]:
         yield items[at:at + size]
 
 
-def evaluate(session: Session, actor: Actor, measurement_ids: Iterable[int]) -> list[Any]:
+def evaluate(session: Session, actor: Actor, measurement_ids: Iterable[int],
+             known: dict[int, list[tuple[Any, int, str, float]]] | None = None) -> list[Any]:
     """Evaluate the rules for these measurements (in the caller's transaction) and raise the
-    new drafts; returns their DTOs."""
+    new drafts; returns their DTOs. ``known``: the same measurements as the caller wrote them
+    (indicator id -> [(start as stored, id, period, value)]), so they are not read back."""
     if _paused.get():
         return []
     ids = sorted({int(i) for i in measurement_ids})
     if not ids:
         return []
-    targets: dict[int, list[tuple[Any, int, str, float]]] = {}  # indicator id -> (start, id, period, value)
-    # Core rows, not ORM ones (a bulk import reads 100,000 here); the start only orders the
-    # rows, so it is read as stored (ISO text on SQLite) rather than made a date
-    conn, start = session.connection(), type_coerce(Measurement.period_start, String)
-    for chunk in _chunks(_runs(ids)):  # a bulk import's ids are consecutive: a few ranges
-        for mid, iid, begins, period, value in conn.execute(
-                select(Measurement.id, Measurement.indicator_id, start, Measurement.period,
-                       Measurement.value).where(or_(*(Measurement.id.between(a, b) for a, b in chunk)))):
-            targets.setdefault(iid, []).append((begins, mid, period, value))
+    targets = known if known is not None else _read(session, ids)
     ruled = [ind for ind in session.execute(select(Indicator).where(Indicator.id.in_(list(targets)))).scalars()
              if ind.active and (ind.rule_red or ind.rule_yellow_run or ind.rule_trend_run)]
     raised: list[Any] = []
@@ -158,6 +152,21 @@ def evaluate(session: Session, actor: Actor, measurement_ids: Iterable[int]) -> 
                 if nc is not None:
                     raised.append(nc)
     return raised
+
+
+def _read(session: Session, ids: Sequence[int]) -> dict[int, list[tuple[Any, int, str, float]]]:
+    """Indicator id -> [(start, id, period, value)] of these measurements."""
+    targets: dict[int, list[tuple[Any, int, str, float]]] = {}
+    # Core rows, not ORM ones; the start only orders the rows, so it is read as stored (ISO
+    # text on SQLite) rather than made a date; fetched all at once (row by row, SQLAlchemy's
+    # fetchone costs as much as the rules)
+    conn, start = session.connection(), type_coerce(Measurement.period_start, String)
+    for chunk in _chunks(_runs(ids)):  # a bulk import's ids are consecutive: a few ranges
+        for mid, iid, begins, period, value in conn.execute(
+                select(Measurement.id, Measurement.indicator_id, start, Measurement.period,
+                       Measurement.value).where(or_(*(Measurement.id.between(a, b) for a, b in chunk)))).all():
+            targets.setdefault(iid, []).append((begins, mid, period, value))
+    return targets
 
 
 def _maybe_red(ind: Any) -> Any:

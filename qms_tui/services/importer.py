@@ -478,7 +478,8 @@ def import_measurements(
                 ids = writer.ids
                 hook = getattr(_indicators(), "after_measurements", None)
                 if hook is not None and ids:
-                    hook(s, actor, list(ids))  # replacements went through record_measurement
+                    # replacements went through record_measurement
+                    hook(s, actor, list(ids), known=writer.written)
         except BaseException:
             if writer is not None:
                 writer.abort()

@@ -252,13 +252,15 @@ def record_measurement(
         return dto
 
 
-def after_measurements(session: Session, actor: Actor, measurement_ids: list[int]) -> list[Any]:
+def after_measurements(session: Session, actor: Actor, measurement_ids: list[int],
+                       known: dict[int, list[Any]] | None = None) -> list[Any]:
     """Run after measurements are written (a form, the importer, a script), in the same
     transaction: the indicator rules raise their draft nonconformities
-    (:func:`qms_tui.services.breaches.evaluate`). Returns the drafts raised."""
+    (:func:`qms_tui.services.breaches.evaluate`; ``known``: the rows as written, see there).
+    Returns the drafts raised."""
     from qms_tui.services.breaches import evaluate
 
-    return evaluate(session, actor, measurement_ids)
+    return evaluate(session, actor, measurement_ids, known)
 
 
 def delete_measurement(tx: Tx, actor: Actor, indicator: str, period: str | Period) -> None:

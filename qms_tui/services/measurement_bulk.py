@@ -73,6 +73,8 @@ class BulkWriter:
         self.conv = {c.key: c.type._cached_bind_processor(dialect)  # type: ignore[attr-defined]
                      for c in (*table.columns, *events.columns)}
         self.ids: tuple[int, ...] = ()
+        #: What was written, for the breach rules: indicator id -> [(start as stored, id, period, value)]
+        self.written: dict[int, list[tuple[Any, int, str, float]]] = {}
         self._free_ids = _reserve_ids(session, capacity)
         self._codes = _Codes(session)
         now, who = utcnow(), person_id_for_login(session, actor.login)
@@ -130,6 +132,7 @@ class BulkWriter:
         after_tpl, actor_js, role_js, at_js = self.after_tpl, self.actor_js, self.role_js, self.at_js
         stamp, at_db, login, role, who = self.stamp, self.at_db, self.actor.login, self.role, self.who
         action = str(TrailAction.CREATE.value)
+        written = self.written.setdefault
         m_rows: list[tuple[Any, ...]] = []
         e_rows: list[tuple[Any, ...]] = []
         for r, mid, code in zip(rows, ids, codes, strict=True):
@@ -148,6 +151,7 @@ class BulkWriter:
                                       js(summary))).encode("utf-8")).hexdigest()
             m_rows.append((mid, code, 1, stamp, stamp, ind.id, p.label, cached[0], cached[1], value, note,
                            ev_id, who, stamp))
+            written(ind.id, []).append((cached[0], mid, p.label, value))
             e_rows.append((seq, at_db, login, role, action, "measurement", mid, code, summary, None, after,
                            prev, digest))
             prev = digest

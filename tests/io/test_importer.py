@@ -250,7 +250,7 @@ def test_a_reader_may_not_import(db, indicators, tmp_path):
 
 def test_the_breach_hook_sees_the_new_measurements(db, actor, indicators, tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(I, "after_measurements", lambda s, a, ids: seen.append((a.login, list(ids))), raising=False)
+    monkeypatch.setattr(I, "after_measurements", lambda s, a, ids, known: seen.append((a.login, list(ids))), raising=False)
     report = import_measurements(db, actor, write_csv(tmp_path / "m.csv", month_rows(3)), today=TODAY)
     assert seen == [("coord", list(report.measurement_ids))] and len(report.measurement_ids) == 3
 
@@ -321,3 +321,19 @@ def test_the_switch_interval_is_restored(db, actor, indicators, tmp_path, monkey
     assert importer.BulkWriter._prepare is original
     assert import_measurements(db, actor, path, today=TODAY).new == 50
     assert sys.getswitchinterval() == before
+
+
+def test_the_rows_handed_to_the_breach_rules_are_what_was_stored(db, actor, indicators, tmp_path, monkeypatch):
+    """The import hands the breach rules its rows instead of their reading them back: the
+    same indicator, start (as stored), id, period and value as a read gives."""
+    from qms_tui.services import breaches
+
+    seen = {}
+    monkeypatch.setattr(I, "after_measurements", lambda s, a, ids, known: seen.update(ids=ids, known=known))
+    rows = month_rows(60) + [["IND-011", "2024-Q3", "12.5", ""], ["IND-012", "2024-11-05", "-1", ""]]
+    import_measurements(db, actor, write_csv(tmp_path / "m.csv", rows), today=TODAY)
+    with db.read() as s:
+        stored = breaches._read(s, seen["ids"])
+    known = seen["known"]
+    assert sum(map(len, known.values())) == 62
+    assert {k: sorted(v) for k, v in known.items()} == {k: sorted(v) for k, v in stored.items()}
