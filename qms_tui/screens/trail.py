@@ -60,6 +60,7 @@ The trail is hash-chained and read-only (`qms trail verify` checks it).
         self.text = text
         self.rows: dict[str, Any] = {}
         self._timer: Timer | None = None
+        self._matches: Any = None  # TrailMatches of the last page (the worker thread sets it)
 
     @property
     def heading(self) -> str:
@@ -95,7 +96,8 @@ The trail is hash-chained and read-only (`qms trail verify` checks it).
         page = trail_page(self.services_db(), text=text or None, entity=self.entity, actor=self.actor or None,
                           code=self.code, offset=offset, limit=limit,
                           descending=descending if order == "seq" else True,
-                          count_cap=COUNT_CAP if text.strip() else None)
+                          count_cap=COUNT_CAP if text.strip() else None, within=self._matches)
+        self._matches = page.matches  # the next keystroke searches only these (and newer events)
         rows = []
         for r in page.rows:
             key = str(r.seq)

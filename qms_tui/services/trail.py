@@ -225,12 +225,29 @@ class TrailRow:
 
 
 @dataclass(frozen=True)
+class TrailMatches:
+    """Every event a text filter matched (``seqs``), when there were fewer than the count's
+    cap, and the last event there was then (``high``): the next, longer text matches a
+    subset of these or a newer event, so it needs no scan of the whole trail."""
+
+    text: str  # stripped, lower case
+    filters: tuple[str | None, str | None, str | None]  # entity, actor, code
+    seqs: tuple[int, ...]
+    high: int
+
+    def narrows(self, text: str, filters: tuple[str | None, str | None, str | None]) -> bool:
+        """Whether ``text`` (stripped, lower case) with these filters matches a subset."""
+        return filters == self.filters and self.text in text
+
+
+@dataclass(frozen=True)
 class TrailPage:
     rows: list[TrailRow]
     total: int
     offset: int
     limit: int
     exact: bool = True  # False: at least ``total`` events match (``count_cap`` stopped the count)
+    matches: TrailMatches | None = None  # with a text and ``count_cap``: see TrailMatches
 
 
 def trail_page(
@@ -244,11 +261,17 @@ def trail_page(
     limit: int = 100,
     descending: bool = True,
     count_cap: int | None = None,
+    within: TrailMatches | None = None,
 ) -> TrailPage:
     """One page of trail events, newest first (``descending``), read with OFFSET/LIMIT:
     ``text`` matches the record code, the summary or the actor (case-insensitive);
     ``entity``, ``actor`` (login) and ``code`` (a record's code: its history) are exact.
-    ``count_cap``: see :func:`qms_tui.services.records.page_total` (the page is read first)."""
+    ``count_cap``: see :func:`qms_tui.services.records.page_total` (the page is read first).
+
+    With a text and ``count_cap`` (the viewer typing), one scan finds the page and the
+    count together, and the page returns the matched events (``matches``) when they were
+    fewer than the cap; handed back as ``within`` with a longer text (the next keystroke),
+    only those events and newer ones are searched."""
     from qms_tui.services.records import contains_text, page_total  # records imports this module
     from qms_tui.services.tx import reading  # here, not at the top: this block is appended
 
@@ -257,18 +280,22 @@ def trail_page(
             TrailEvent.entity, TrailEvent.record_id, TrailEvent.code, TrailEvent.summary,
             TrailEvent.before, TrailEvent.after)
     offset, limit = max(offset, 0), max(limit, 1)
+    needle = (text or "").strip().lower()
+    filters = (entity or None, (actor or "").strip() or None, (code or "").strip() or None)
     with reading(tx) as s:
         conds = []
-        if text and text.strip():
+        if needle:
             conds.append(contains_text(s, TrailEvent.code, text) | contains_text(s, TrailEvent.summary, text)
                          | contains_text(s, TrailEvent.actor, text))
-        if entity:
-            conds.append(TrailEvent.entity == entity)
-        if actor and actor.strip():
-            conds.append(TrailEvent.actor == actor.strip())
-        if code and code.strip():
-            conds.append(TrailEvent.code == code.strip())
-        if text and text.strip():
+        if filters[0]:
+            conds.append(TrailEvent.entity == filters[0])
+        if filters[1]:
+            conds.append(TrailEvent.actor == filters[1])
+        if filters[2]:
+            conds.append(TrailEvent.code == filters[2])
+        if needle and count_cap is not None:
+            return _text_page(s, cols, conds, descending, needle, filters, offset, limit, count_cap, within)
+        if needle:
             # the page's events by seq first (a scan of the narrow index ix_trail_event_text
             # when the text matches few events), then their rows
             seqs = select(TrailEvent.seq).where(*conds).order_by(order).offset(offset).limit(limit)
@@ -279,3 +306,27 @@ def trail_page(
         rows = [TrailRow(*r) for r in s.execute(stmt)]
         total, exact = page_total(s, TrailEvent, conds, len(rows), offset, limit, count_cap)
     return TrailPage(rows, total, offset, limit, exact)
+
+
+def _text_page(s: Any, cols: Any, conds: list[Any], descending: bool, needle: str,
+               filters: tuple[str | None, str | None, str | None], offset: int, limit: int, cap: int,
+               within: TrailMatches | None) -> TrailPage:
+    """The matching seqs up to the cap in one scan (or among ``within``'s and newer ones):
+    the page is a slice of them, their number the count."""
+    order = TrailEvent.seq.desc() if descending else TrailEvent.seq
+    wanted = max(cap, offset + limit + 1)
+    high = s.execute(select(func.max(TrailEvent.seq))).scalar() or 0
+    if within is not None and within.narrows(needle, filters):
+        # two lookups by seq (one condition with OR would make SQLite scan the trail)
+        found = set(s.execute(select(TrailEvent.seq).where(*conds, TrailEvent.seq > within.high)).scalars())
+        if within.seqs:
+            found.update(s.execute(select(TrailEvent.seq).where(*conds, TrailEvent.seq.in_(within.seqs))).scalars())
+        seqs = tuple(sorted(found, reverse=descending)[:wanted])
+    else:
+        seqs = tuple(s.execute(select(TrailEvent.seq).where(*conds).order_by(order).limit(wanted)).scalars())
+    page = seqs[offset:offset + limit]
+    rows = [TrailRow(*r) for r in s.execute(select(*cols).where(TrailEvent.seq.in_(page)).order_by(order))] \
+        if page else []
+    exact = len(seqs) < wanted
+    matches = TrailMatches(needle, filters, seqs, high) if len(seqs) < cap else None
+    return TrailPage(rows, len(seqs), offset, limit, exact, matches)

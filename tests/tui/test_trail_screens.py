@@ -120,3 +120,40 @@ def test_trail_page_filters_in_sql():
     newest = trail_page(db, limit=1).rows[0]
     assert newest.changes() == [("name", "Juan López", "Juan López Pérez")]
     db.dispose()
+
+
+async def test_typing_a_longer_text_searches_the_previous_matches(tui_db, spanish, monkeypatch):
+    """The viewer hands each page's matches to the next fetch: after "encuesta 11" only its
+    events are searched for "encuesta 119" (and the rows are those of a full search)."""
+    with tui_db.write() as s:
+        for i in range(120):
+            records.update(s, JUAN, "indicator", "IND-004", {"source": f"Encuesta {i}"}, summary=f"Encuesta {i}")
+    import qms_tui.services.trail as trail
+
+    real, seen = trail.trail_page, []
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        page = real(*args, **kwargs)
+        seen.append((kwargs.get("text"), kwargs.get("within"), page))
+        return page
+
+    monkeypatch.setattr(trail, "trail_page", spy)
+    app = make_app(tui_db, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(TrailScreen())
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        await pilot.press("f")
+        await type_text(pilot, "encuesta 11")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.total == 11  # Encuesta 11 and 110…119
+        await pilot.press("f", "end")
+        await type_text(pilot, "9")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.total == 1
+    text, within, page = seen[-1]
+    assert text == "encuesta 119" and within is not None and within.text == "encuesta 11"
+    assert [r.seq for r in page.rows] == [r.seq for r in real(tui_db, text="encuesta 119").rows]
