@@ -350,44 +350,58 @@ class _Run:
         parts = [results[n] for n in range(len(body))]
         paths = [r.path for r in parts]
         total = sum(r.pages for r in parts)
+        stamps: tuple[str, ...] | None = None
         if front is not None and probe is not None:
-            done = self.front(front, _result(probe), parts, attachments)
+            first = _result(probe)
+            self.tick("front", first)
+            guess = total + first.pages
+            pending_front = self.submit(front(self.numbers(first.pages, parts)), "front-1", attachments)
+            # the overlays while the front matter is rendered again: it nearly always keeps the
+            # length of its first pass (if not, they are rendered again for the real length)
+            speculative = self.submit_stamps(guess)
+            done = self.front(front, first.pages, _result(pending_front), parts, attachments)
             paths.insert(0, done.path)
             total += done.pages
-        stamps = self.stamps(total)
+            landed = tuple(_result(f).path for f in speculative)
+            stamps = landed if total == guess else None
+        if stamps is None:
+            stamps = tuple(_result(f).path for f in self.submit_stamps(total))
         merged = _result(self.pool.submit(merge_parts, MergeJob(tuple(paths), stamps, self.meta, str(out))))
         self.tick("merge", merged)
         return RenderResult(merged.pages, time.perf_counter() - self.started, len(paths), self.peak,
                             tuple((r.name, r.pages) for r in parts))
 
-    def stamps(self, total: int) -> tuple[str, ...]:
+    def submit_stamps(self, total: int) -> list[Future[Rendered]]:
         """The "page X of Y" overlays of ``total`` pages, a slice per worker (or more, of at
-        most STAMP_SLICE pages), rendered at once."""
+        most STAMP_SLICE pages), all submitted at once."""
         slices = min(total, max(self.workers, -(-total // STAMP_SLICE)))
         size, extra = divmod(total, slices)
         jobs, first = [], 1
         for n in range(slices):
             count = size + (1 if n < extra else 0)
-            jobs.append(StampJob(first, count, total, self.meta, str(self.work / f"stamp-{n:04d}.pdf")))
+            jobs.append(StampJob(first, count, total, self.meta, str(self.work / f"stamp-{total}-{n:04d}.pdf")))
             first += count
-        futures = [self.pool.submit(render_stamp, job) for job in jobs]
-        return tuple(_result(f).path for f in futures)
+        return [self.pool.submit(render_stamp, job) for job in jobs]
 
-    def front(self, front: Callable[[dict[str, int] | None], Part], probe: Rendered, parts: list[Rendered],
-              attachments: tuple[Attachment, ...]) -> Rendered:
-        """The front matter with the contents' page numbers (rendered again if its length moved)."""
-        self.tick("front", probe)
-        front_pages = probe.pages
-        for attempt in range(1, MAX_FRONT_PASSES + 1):
-            numbers: dict[str, int] = {}
-            offset = front_pages
-            for r in parts:
-                for anchor, index in r.anchors.items():
-                    numbers.setdefault(anchor, offset + index + 1)
-                offset += r.pages
-            rendered = _result(self.submit(front(numbers), f"front-{attempt}", attachments))
-            if rendered.pages == front_pages:
-                break
+    @staticmethod
+    def numbers(front_pages: int, parts: list[Rendered]) -> dict[str, int]:
+        """Anchor → page number, the front matter being ``front_pages`` long."""
+        numbers: dict[str, int] = {}
+        offset = front_pages
+        for r in parts:
+            for anchor, index in r.anchors.items():
+                numbers.setdefault(anchor, offset + index + 1)
+            offset += r.pages
+        return numbers
+
+    def front(self, front: Callable[[dict[str, int] | None], Part], probe_pages: int, rendered: Rendered,
+              parts: list[Rendered], attachments: tuple[Attachment, ...]) -> Rendered:
+        """The front matter with the contents' page numbers: ``rendered`` is the pass made for a
+        front matter of ``probe_pages``; rendered again while its length still moves."""
+        front_pages, attempt = probe_pages, 1
+        while rendered.pages != front_pages and attempt < MAX_FRONT_PASSES:
+            attempt += 1
             front_pages = rendered.pages
+            rendered = _result(self.submit(front(self.numbers(front_pages, parts)), f"front-{attempt}", attachments))
         self.tick("front", rendered)
         return rendered

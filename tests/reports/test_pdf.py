@@ -165,3 +165,28 @@ def test_a_report_of_many_parts_on_one_worker_finishes(tmp_path, monkeypatch):
     assert done[0].pages == 20 and len(reader.pages) == 20
     assert [re.findall(r"Page \d+ of \d+", page.extract_text()) for page in reader.pages] == [
         [f"Page {n} of 20"] for n in range(1, 21)]
+
+
+def test_a_front_matter_that_grows_once_numbered_gets_the_right_page_numbers(tmp_path):
+    # The overlays are rendered while the front matter's second pass is, for the length of its
+    # first pass; a front matter that grows (1 page, then 3 once it has the contents' numbers)
+    # makes them be rendered again for the real length.
+    from markupsafe import Markup
+
+    from qms_tui.reports.common import Meta
+
+    meta = Meta(kind="capa", title="Front", lang="en", author="tester", generated_at=GENERATED)
+    quiet = {"first": 1, "page_content": Markup('"x"')}
+    body = [Part(f"p{n}", "stamp.html.j2", {"pages": 2, **quiet}) for n in range(3)]
+    asked: list[object] = []
+
+    def front(numbers):  # type: ignore[no-untyped-def]
+        asked.append(numbers)
+        return Part("front", "stamp.html.j2", {"pages": 1 if numbers is None else 3, **quiet})
+
+    result = pdf.render_report(body, meta, str(tmp_path / "front.pdf"), tmp_path, front=front, workers=2)
+    reader = PdfReader(tmp_path / "front.pdf")
+    assert result.pages == len(reader.pages) == 9
+    assert [re.findall(r"Page \d+ of \d+", page.extract_text()) for page in reader.pages] == [
+        [f"Page {n} of 9"] for n in range(1, 10)]
+    assert asked[0] is None and len(asked) == 3  # the probe, a pass for 1 page, a pass for 3
