@@ -2,7 +2,7 @@
 
 ``run.generate`` is the entry point (CLI and TUI). Context builders (``dossier``, ``records``)
 turn the evidence service's DTOs into template contexts; ``common`` renders Jinja2 HTML with
-``static/report.css``; ``charts`` draws with matplotlib; ``pdf`` — the only module that
+``static/report.css``; ``charts`` writes SVG charts; ``pdf`` — the only module that
 imports WeasyPrint — renders in child processes and merges with pypdf. Importing this
 package loads none of them.
 """

@@ -240,7 +240,7 @@ def kv_rows(rows: list[tuple[str, Any]], short: int = 48) -> list[list[tuple[str
 
 
 class ChartMaker:
-    """Charts for the templates, with translated legends; matplotlib loads on the first one."""
+    """Charts for the templates (inline SVG), with translated legends."""
 
     def __init__(self, lang: str) -> None:
         self.T = texts(lang)

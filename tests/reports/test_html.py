@@ -116,3 +116,29 @@ def test_the_other_record_reports_render(report_db):
     assert "On target: 1" in html["indicators"]
     assert "NC-2025-001" in html["capa"] and "AC-2025-001" in html["capa"] and "92 days overdue" in html["capa"]
     assert json.loads(indicators.manifest)["period"] == "2025-Q2"
+
+
+def test_nice_ticks_and_charts_in_plain_svg():
+    from qms_tui.reports import charts
+
+    assert charts.nice_ticks(55.3, 81.9) == [60, 65, 70, 75, 80]
+    assert charts.nice_ticks(97.7, 100.1) == [98, 98.5, 99, 99.5, 100]
+    assert charts.nice_ticks(0, 3.24) == [0, 1, 2, 3]
+    assert charts.nice_ticks(-12, 7) == [-10, -5, 0, 5]
+    assert charts.nice_ticks(5, 5) == [5]
+    detail = {"series": [{"period": "2025-01", "value": 99.0, "light": "green"},
+                         {"period": "2025-02", "value": 90.0, "light": "yellow"},
+                         {"period": "2025-03", "value": 50.0, "light": "red"}],
+              "target": 95.0, "direction": "higher", "yellow_from": 90.0, "unit": "%"}
+    labels = {"value": "Value", "target": "Target", "band": "Band", "threshold": "Yellow <threshold>"}
+    svg = charts.indicator_chart("IND-001", detail, labels)
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and svg.endswith("</svg>")
+    assert svg.count("<circle") == 1 and svg.count("<polygon") == 2  # a circle, a triangle, a cross
+    assert ">2025-02<" in svg and ">Yellow &lt;threshold&gt;<" in svg and ">%<" in svg
+    assert svg.count('stroke-dasharray="3.5 1.5"') == 2  # the target line and its legend sample
+    bars = charts.bars_chart("ageing", ["0-30", ">90"], [("major", [1, 0], "#c62828"), ("minor", [2, 3], "#c77c00")],
+                             stacked=True, unit="Count")
+    assert bars.count("<rect") == 3 + 2  # three bars that are not zero, two legend swatches
+    progress = charts.progress_chart("PM", [("Baseline", 41.0, "#777"), ("Target", 10.0, "#2e7d32"),
+                                            ("Result", None, "#1f4e79")])
+    assert ">Baseline<" in progress and ">41<" in progress and "Result" not in progress
