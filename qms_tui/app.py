@@ -41,6 +41,7 @@ from qms_tui.domain.errors import (
     ValidationError,
 )
 from qms_tui.i18n import tr
+from qms_tui.widgets import key_order
 from qms_tui.widgets.labels import translate_bindings
 
 #: ``g`` then one of these keys goes to a place (``g d``: dashboard).
@@ -102,6 +103,7 @@ class QmsApp(App[None], inherit_bindings=False):
         if lang is not None:
             i18n.set_language(lang)
         super().__init__()
+        key_order.install()  # editing keys in the order typed (Textual issue #6605)
         translate_bindings(self)
         self.animation_level = "none"
         self.db_url = db_url

@@ -323,7 +323,10 @@ the findings. The keys at the bottom are the steps possible **now** (also in ctr
         self.step(dialog, done_note(N_("{code}: finding recorded")))
 
     def _finding_to_raise(self) -> str | None:
-        selected = self._selected("audit-findings")
+        """The finding under the cursor when the findings table has the focus (the user chose
+        it), else the one major or minor finding still without its nonconformity."""
+        chosen = self.query_one("#audit-findings", DataTable).has_focus
+        selected = self._selected("audit-findings") if chosen else None
         by_code = {f.code: (f, nc) for f, nc in self.detail.findings}
         if selected in by_code:
             return selected

@@ -41,7 +41,10 @@ def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str) -> None:
     available = max(0, table.size.width - SCROLLBAR)
     if isinstance(table, FitTable):
         table.filled, table.fitted_width = (rows, empty), available
-    fitted, widths = fit_rows(labels, [cells for _key, cells in shown], available, padding=table.cell_padding)
+    keys = [str(c.key.value) for c in table.ordered_columns]
+    name = next((i for i, k in enumerate(keys) if i and k in NAME_KEYS), 1)
+    fitted, widths = fit_rows(labels, [cells for _key, cells in shown], available, padding=table.cell_padding,
+                              name=name)
     if available:
         for column, label, width in zip(table.ordered_columns, labels, widths, strict=False):
             column.label = Text(cut_cell(label, width))
@@ -55,16 +58,19 @@ def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str) -> None:
 
 
 MIN_CUT = 10  # a column is never cut narrower than this (nor than its heading)
-NAME_SHARE = 3  # the column after the code (the name or title) keeps a third of the width
+NAME_SHARE = 3  # the name or title column keeps a third of the width
+#: Column keys that hold a record's name or main text (the column that keeps its share);
+#: without one, the column after the code.
+NAME_KEYS = frozenset({"name", "title", "description", "question", "criterion", "summary"})
 
 
 def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available: int,
-             padding: int = 1) -> tuple[list[tuple[object, ...]], list[int]]:
+             padding: int = 1, name: int = 1) -> tuple[list[tuple[object, ...]], list[int]]:
     """``rows`` with the text of their widest columns cut (ending in …) so that every column
     fits in ``available`` cells, and the width of each column: the widest column loses width
     first, then the next, never below :data:`MIN_CUT` (headings longer than their column's
-    text are cut as well); the first column (the record's code) is never cut, and the second
-    (its name or title) keeps a :data:`NAME_SHARE` of the width. Strings and one-line rich
+    text are cut as well); the first column (the record's code) is never cut, and column
+    ``name`` (its name or title) keeps a :data:`NAME_SHARE` of the width. Strings and one-line rich
     ``Text`` are cut; other cells are left as they are (and measured by the table).
     ``available`` 0 (not laid out yet): nothing is cut."""
     n = len(labels)
@@ -76,11 +82,11 @@ def fit_rows(labels: Sequence[str], rows: Sequence[Sequence[object]], available:
     widths = list(natural)
     if available > 0:
         floor = [min(w, MIN_CUT) if i else w for i, w in enumerate(natural)]
-        if n > 1:  # the name keeps its share, unless the other columns then cannot fit at all
-            floor[1] = min(natural[1], max(MIN_CUT, available // NAME_SHARE))
+        if 0 < name < n:  # the name keeps its share, unless the other columns then cannot fit at all
+            floor[name] = min(natural[name], max(MIN_CUT, available // NAME_SHARE))
             over = sum(floor) + 2 * padding * n - available
             if over > 0:
-                floor[1] = max(min(natural[1], MIN_CUT), floor[1] - over)
+                floor[name] = max(min(natural[name], MIN_CUT), floor[name] - over)
         excess = sum(widths) + 2 * padding * n - available
         while excess > 0:
             i = max(range(n), key=lambda k: widths[k] - floor[k])

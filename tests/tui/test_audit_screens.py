@@ -137,3 +137,26 @@ async def test_perform_and_accept_the_report(tui_db, spanish):
         assert [s.signature.meaning for s in signatures_of(tui_db, "audit", audit.code)] == ["approved"]
         await settle(pilot)
         assert "✔" in app.screen.query_one("#audit-signatures").render().plain
+
+
+async def test_raise_takes_the_one_finding_still_without_its_nc(tui_db, spanish):
+    """"r" without choosing a row in the findings table raises the one major or minor
+    finding still without its nonconformity (not the row the cursor rests on)."""
+    from qms_tui.services.nonconformities import raise_from_finding
+
+    audits.confirm_audit(tui_db, COORD, "AUD-2025-01")
+    first = audits.add_finding(tui_db, COORD, {"audit": "AUD-2025-01", "kind": "major", "title": "Primera",
+                                               "description": "Primera.", "process": "PR-01"})
+    second = audits.add_finding(tui_db, COORD, {"audit": "AUD-2025-01", "kind": "minor", "title": "Segunda",
+                                                "description": "Segunda.", "process": "PR-01"})
+    audits.perform_audit(tui_db, COORD, "AUD-2025-01", "2025-06-09", "2025-06-10")
+    raise_from_finding(tui_db, COORD, first.code)
+    app = make_app(tui_db, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        assert not screen.query_one("#audit-findings").has_focus
+        await pilot.press("r")
+        await settle(pilot)
+        assert not isinstance(app.screen, ErrorDialog)
+    raised = {f.code: nc for f, nc in _detail(tui_db).findings}
+    assert raised[second.code] is not None

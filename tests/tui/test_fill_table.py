@@ -75,3 +75,25 @@ async def test_a_fit_table_is_fitted_again_when_its_width_changes():
         narrow = str(table.get_row_at(0)[1])
         assert narrow.endswith("…") and len(narrow) < len(wide)
         assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80 - 2
+
+
+class Findings(App[None]):
+    CSS = "FitTable { width: 80; height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        table = FitTable()
+        for key in ("code", "kind", "title", "nc"):
+            table.add_column(key.capitalize(), key=key)
+        yield table
+
+
+async def test_the_title_column_keeps_its_share_wherever_it_is():
+    app = Findings()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.query_one(DataTable)
+        await pilot.pause()
+        fill_table(table, [("HAL-2026-012", ("HAL-2026-012", "✖ no conformidad menor",
+                                             "Padrón de MRVO sin control de versiones", "— por levantar"))], "—")
+        await pilot.pause()
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert len(cells[2]) >= (80 - 2) // 3 and cells[1].endswith("…")

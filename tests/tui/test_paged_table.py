@@ -148,3 +148,14 @@ def test_fit_rows_cuts_rich_text_cells_too():
     assert isinstance(cut[0][2], Text) and cut[0][2].plain.endswith("…")
     assert cut[0][2].cell_len == widths[2] and sum(widths) + 6 == 40
     assert status.plain == "pendiente · ⚠ FUERA DE PLAZO"  # the row's own cell is left whole
+
+
+def test_fit_rows_the_name_column_may_be_any_column():
+    from qms_tui.widgets.tables import fit_rows
+
+    labels = ["Code", "Kind", "Title", "Nonconformity"]
+    rows = [("HAL-2026-012", "✖ no conformidad menor", "Padrón de MRVO sin control de versiones", "— por levantar")]
+    _cut, by_default = fit_rows(labels, rows, 78)
+    _cut, widths = fit_rows(labels, rows, 78, name=2)
+    assert by_default[2] < 78 // 3  # the kind (column 1) kept the share, the title was cut hard
+    assert widths[2] == 78 // 3 and widths[1] < by_default[1] and sum(widths) + 8 == 78

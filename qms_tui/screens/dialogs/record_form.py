@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from qms_tui.domain.enums import N_
 from qms_tui.domain.specs import SPECS
@@ -59,6 +59,7 @@ class RecordFormDialog(ReportsWorkerErrors, ModalScreen[Any]):
         with Vertical():
             yield Static(self.title_text, classes="form-dialog-title", markup=False)
             yield RecordForm(self.spec, self.save, values=self.values, lookup=self.lookup)
+        yield Footer()  # ctrl+s and esc, also when the form's own buttons are scrolled out of sight
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.query_one(RecordForm).focus_first)
