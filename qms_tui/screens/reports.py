@@ -47,6 +47,19 @@ def open_reports(app: Any) -> None:
     app.push_screen(ReportsScreen())
 
 
+def open_evidence_dossier(app: Any) -> None:
+    """Palette command: the Reports screen with the evidence dossier chosen."""
+    app.push_screen(ReportsScreen(kind="evidence"))
+
+
+def open_audit_report(app: Any) -> None:
+    app.push_screen(ReportsScreen(kind="audit"))
+
+
+def open_capa_log(app: Any) -> None:
+    app.push_screen(ReportsScreen(kind="capa"))
+
+
 class ReportsScreen(QmsScreen[None]):
     HELP = N_("""\
 # Reports
@@ -91,8 +104,9 @@ manifest of every record (with its SHA-256) attached.
             super().__init__()
             self.result = result
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "evidence") -> None:
         super().__init__(classes="reports")
+        self.initial_kind = kind if kind in FIELDS else "evidence"
         self.last_path: str | None = None
         self._suggested = ""  # the path suggested last: replaced until the user writes another
 
@@ -101,7 +115,7 @@ manifest of every record (with its SHA-256) attached.
         yield AppHeader(title)
         yield Static(title, classes="screen-title")
         with VerticalScroll(id="report-form"):
-            yield self._field("kind", N_("Report"), Select([(tr(m), k) for k, m in KINDS], value="evidence",
+            yield self._field("kind", N_("Report"), Select([(tr(m), k) for k, m in KINDS], value=self.initial_kind,
                                                           allow_blank=False, id="kind"))
             yield self._field("standard", N_("Standard"),
                               Select([("ISO/TS 54001:2019", ISO54001), ("ISO 9001:2015", ISO9001)],
@@ -115,7 +129,7 @@ manifest of every record (with its SHA-256) attached.
             yield self._field("lang", N_("Language of the report"),
                               Select([("Español", "es"), ("English", "en")], value=get_language()
                                      if get_language() in LANGUAGES else "es", allow_blank=False, id="lang"))
-            self._suggested = default_output("evidence", today=self.qms.today, folder=self._web_folder)
+            self._suggested = default_output(self.initial_kind, today=self.qms.today, folder=self._web_folder)
             yield self._field("output", N_("Write to"), Input(value=self._suggested, id="output"))
             with Horizontal(id="report-actions"):
                 yield Button(tr("Generate"), id="generate", variant="primary")
@@ -139,7 +153,7 @@ manifest of every record (with its SHA-256) attached.
         if self._web_folder is not None:
             self.query_one("#field-output").display = False
             self.query_one("#copy", Button).display = False
-        self._show_fields("evidence")
+        self._show_fields(self.initial_kind)
 
     # ---------------------------------------------------------------- form
 

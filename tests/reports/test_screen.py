@@ -82,3 +82,20 @@ async def test_the_palette_opens_the_reports_screen(report_db):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
+
+
+@pytest.mark.parametrize(("typed", "kind", "field"), [("expediente", "evidence", "standard"),
+                                                      ("informe de auditor", "audit", "code")])
+async def test_the_palette_finds_a_report_by_its_own_name(report_db, typed, kind, field):
+    app = QmsApp(db=report_db, lang="es", login="coord", today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*typed)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.kind == kind and shown(screen, field)
+        assert f"qms-{kind}-" in screen.query_one("#output").value

@@ -98,8 +98,11 @@ class SearchDialog(ReportsWorkerErrors, ModalScreen[tuple[str, str] | None]):
         if options:
             results.highlighted = 0
         status = self.query_one(".search-status", Static)
-        status.update(tr("{n} results for “{text}”", n=len(options), text=event.text) if options
-                      else tr("nothing found for “{text}”", text=event.text))
+        if len(options) == 1:
+            status.update(tr("one result for “{text}”", text=event.text))
+        else:
+            status.update(tr("{n} results for “{text}”", n=len(options), text=event.text) if options
+                          else tr("nothing found for “{text}”", text=event.text))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
