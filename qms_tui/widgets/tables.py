@@ -1,7 +1,8 @@
 """Tables that fit the terminal: :func:`fit_rows` cuts the widest text columns with "…" to a
 width (the record lists use it on every page), and :func:`fill_table` fills the small tables
 of detail screens (an NC's actions, an audit's findings, a circle's meetings…) with it:
-rows replaced, the cursor kept, one dim line when there is nothing to show."""
+rows replaced, the cursor kept, one dim line instead of the table when there is nothing to
+show."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 Row = tuple[str, tuple[Any, ...]]  # (row key: the record's code, cells)
 SCROLLBAR = 2  # the vertical scrollbar's columns, shown when the rows are taller than the table
@@ -19,10 +20,32 @@ SCROLLBAR = 2  # the vertical scrollbar's columns, shown when the rows are talle
 
 class FitTable(DataTable[Any]):
     """A DataTable that :func:`fill_table` fills: its rows are fitted again when its width
-    changes (the window, or its screen's scrollbar coming and going)."""
+    changes (the window, or its screen's scrollbar coming and going). Without rows it gives
+    way to a line of text saying so (its headings, cut to make room for a long message in a
+    row, told nothing)."""
 
     filled: tuple[Sequence[Row], str] | None = None
     fitted_width = -1
+    note: Static | None = None
+
+    def show_empty(self, message: str | None) -> bool:
+        """``message`` instead of the table (None: the table again). False when it cannot
+        be shown yet (the table is not mounted): the caller then shows it as a row."""
+        if message is None:
+            self.display = True
+            if self.note is not None:
+                self.note.display = False
+            return True
+        if self.note is None:
+            if self.parent is None:
+                return False
+            self.note = Static(message, classes="card-empty fit-table-empty", markup=False)
+            self.parent.mount(self.note, after=self)
+        else:
+            self.note.update(message)
+            self.note.display = True
+        self.display = False
+        return True
 
     def on_resize(self, _event: events.Resize) -> None:  # DataTable's own _on_resize runs too
         if self.filled is not None and max(0, self.size.width - SCROLLBAR) != self.fitted_width:
@@ -37,6 +60,9 @@ def fill_table(table: DataTable[Any], rows: Sequence[Row], empty: str) -> None:
     table.clear()
     labels: list[str] = getattr(table, "qms_labels", None) or [str(c.label) for c in table.ordered_columns]
     table.qms_labels = labels  # type: ignore[attr-defined]  # the headings before any cut
+    if isinstance(table, FitTable) and table.show_empty(None if rows else empty) and not rows:
+        table.filled, table.fitted_width = (rows, empty), -1
+        return
     shown = list(rows) or [("", (empty, *([""] * (len(labels) - 1))))]  # the first column is never cut
     available = max(0, table.size.width - SCROLLBAR)
     if isinstance(table, FitTable):

@@ -41,15 +41,36 @@ async def test_rows_filled_before_the_table_has_its_width_are_fitted_once_it_has
         assert sum(widths) <= 80 - 2  # inside the table, beside its scrollbar
 
 
-async def test_an_empty_table_shows_its_whole_message():
+async def test_an_empty_table_gives_way_to_its_whole_message():
+    """Without rows the table is hidden and its message shown in a line of its own (as a
+    row it widened the first column and cut the other headings); rows bring it back."""
+    from textual.widgets import Static
+
     app = Host()
     async with app.run_test(size=(100, 24)) as pilot:
-        table = app.query_one(DataTable)
+        table = app.query_one(FitTable)
         await pilot.pause()
         fill_table(table, ROWS, "No actions yet.")
         fill_table(table, [], "No actions yet: n adds one.")
         await pilot.pause()
-        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "No actions yet: n adds one."
+        note = app.query_one(".fit-table-empty", Static)
+        assert not table.display and note.display and table.row_count == 0
+        assert str(note.render()) == "No actions yet: n adds one."
+        fill_table(table, ROWS, "No actions yet.")
+        for _ in range(3):
+            await pilot.pause()
+        assert table.display and not note.display and table.row_count == 1
+        assert str(table.get_row_at(0)[0]) == "AC-2026-013" and str(table.get_row_at(0)[1]).endswith("…")
+        assert len(app.query(".fit-table-empty")) == 1  # one note, reused
+
+
+async def test_a_table_not_mounted_yet_shows_its_message_as_a_row():
+    async with Host().run_test():
+        table = FitTable()
+        table.add_column("Code", key="code")
+        table.add_column("Title", key="title")
+        fill_table(table, [], "Nothing yet.")
+        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "Nothing yet."
 
 
 async def test_a_fit_table_is_fitted_again_when_its_width_changes():
