@@ -190,3 +190,21 @@ def test_a_front_matter_that_grows_once_numbered_gets_the_right_page_numbers(tmp
     assert [re.findall(r"Page \d+ of \d+", page.extract_text()) for page in reader.pages] == [
         [f"Page {n} of 9"] for n in range(1, 10)]
     assert asked[0] is None and len(asked) == 3  # the probe, a pass for 1 page, a pass for 3
+
+
+def test_renderers_find_weasyprints_libraries_without_gcc():
+    # the renderers' initializer keeps cffi's library lookup to ldconfig's cache; WeasyPrint
+    # must still load pango, harfbuzz, fontconfig… (run in a child: it changes ctypes.util)
+    import subprocess
+    import sys
+
+    code = ("import ctypes.util, sys\n"
+            "from qms_tui.reports.pdf import _quick_library_lookup\n"
+            "_quick_library_lookup()\n"
+            "assert ctypes.util._findLib_gcc('pango-1.0') is None or not sys.platform.startswith('linux')\n"
+            "import weasyprint\n"
+            "weasyprint.HTML(string='<p>ok</p>').write_pdf()\n"
+            "print('loaded')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "loaded"
