@@ -170,12 +170,10 @@ def _legend(svg: _Svg, x: float, y: float, entries: Sequence[tuple[str, str, str
 # ---------------------------------------------------------------- the charts
 
 
-def indicator_chart(key: str, detail: dict[str, Any], labels: dict[str, str]) -> str:
+def indicator_chart(detail: dict[str, Any], labels: dict[str, str]) -> str:
     """Values per period against the target (or band) and the yellow threshold.
 
-    ``labels``: translated "value", "target", "band", "threshold". ``key`` names the chart
-    (kept for the callers; the SVG needs no ids)."""
-    del key
+    ``labels``: translated "value", "target", "band", "threshold"."""
     series = detail.get("series") or []
     svg = _Svg(170, 52)
     values = [float(p["value"]) for p in series]
@@ -218,10 +216,9 @@ def indicator_chart(key: str, detail: dict[str, Any], labels: dict[str, str]) ->
     return svg.render()
 
 
-def bars_chart(key: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]],
+def bars_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]],
                *, unit: str = "", stacked: bool = False, width_mm: float = 120, height_mm: float = 45) -> str:
     """Grouped (or stacked) bars: ``series`` = (label, values per category, colour)."""
-    del key
     svg = _Svg(width_mm, height_mm)
     m = len(categories)
     if stacked:
@@ -258,10 +255,9 @@ def bars_chart(key: str, categories: Sequence[str], series: Sequence[tuple[str, 
     return svg.render()
 
 
-def progress_chart(key: str, points: Sequence[tuple[str, float | None, str]], unit: str = "") -> str:
+def progress_chart(points: Sequence[tuple[str, float | None, str]], unit: str = "") -> str:
     """Baseline, target and result on one horizontal scale (which way is better does not matter:
     the distance from the baseline towards the target shows). ``points``: (label, value, colour)."""
-    del key
     shown = [(label, float(value), colour) for label, value, colour in points if value is not None]
     svg = _Svg(120, 28)
     values = [v for _l, v, _c in shown] or [0.0]

@@ -245,25 +245,25 @@ class ChartMaker:
     def __init__(self, lang: str) -> None:
         self.T = texts(lang)
 
-    def indicator(self, key: str, detail: Mapping[str, Any]) -> Markup:
+    def indicator(self, detail: Mapping[str, Any]) -> Markup:
         from qms_tui.reports import charts
 
         if not detail.get("series"):
             return Markup("")
         labels = {"value": self.T["chart_value"], "target": self.T["chart_target"],
                   "band": self.T["chart_band"], "threshold": self.T["chart_threshold"]}
-        return Markup(charts.indicator_chart(key, dict(detail), labels))
+        return Markup(charts.indicator_chart(dict(detail), labels))
 
-    def progress(self, key: str, points: list[tuple[str, float | None, str]], unit: str = "") -> Markup:
+    def progress(self, points: list[tuple[str, float | None, str]], unit: str = "") -> Markup:
         from qms_tui.reports import charts
 
-        return Markup(charts.progress_chart(key, points, unit))
+        return Markup(charts.progress_chart(points, unit))
 
-    def bars(self, key: str, categories: list[str], series: list[tuple[str, list[float], str]],
+    def bars(self, categories: list[str], series: list[tuple[str, list[float], str]],
              **kwargs: Any) -> Markup:
         from qms_tui.reports import charts
 
-        return Markup(charts.bars_chart(key, categories, series, **kwargs))
+        return Markup(charts.bars_chart(categories, series, **kwargs))
 
 
 @cache

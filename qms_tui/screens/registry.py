@@ -41,7 +41,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     (N_("Add an evidence file"), N_("Store a file from a path with its SHA-256"), "qms_tui.screens.evidence:add_evidence"),
     (N_("Reports"), N_("Generate certification-evidence PDFs"), "qms_tui.screens.reports:open_reports"),
     (N_("Evidence dossier (PDF)"), N_("The records that evidence each clause, with the gaps, for the auditors"),
-     "qms_tui.screens.reports:open_evidence_dossier"),
+     "qms_tui.screens.reports:open_reports"),
     (N_("Audit report (PDF)"), N_("Plan, team, checklist, findings and conclusions of an audit"),
      "qms_tui.screens.reports:open_audit_report"),
     (N_("Nonconformity and action log (PDF)"), N_("Every nonconformity and action, with the ageing of open ones"),

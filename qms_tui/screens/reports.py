@@ -43,20 +43,17 @@ def default_output(kind: str, code: str = "", today: date | None = None, folder:
 
 
 def open_reports(app: Any) -> None:
-    """Palette command: the Reports screen."""
+    """Palette command: the Reports screen (the evidence dossier chosen)."""
     app.push_screen(ReportsScreen())
 
 
-def open_evidence_dossier(app: Any) -> None:
-    """Palette command: the Reports screen with the evidence dossier chosen."""
-    app.push_screen(ReportsScreen(kind="evidence"))
-
-
 def open_audit_report(app: Any) -> None:
+    """Palette command: the Reports screen with the audit report chosen."""
     app.push_screen(ReportsScreen(kind="audit"))
 
 
 def open_capa_log(app: Any) -> None:
+    """Palette command: the Reports screen with the NC/action log chosen."""
     app.push_screen(ReportsScreen(kind="capa"))
 
 

@@ -131,14 +131,14 @@ def test_nice_ticks_and_charts_in_plain_svg():
                          {"period": "2025-03", "value": 50.0, "light": "red"}],
               "target": 95.0, "direction": "higher", "yellow_from": 90.0, "unit": "%"}
     labels = {"value": "Value", "target": "Target", "band": "Band", "threshold": "Yellow <threshold>"}
-    svg = charts.indicator_chart("IND-001", detail, labels)
+    svg = charts.indicator_chart(detail, labels)
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and svg.endswith("</svg>")
     assert svg.count("<circle") == 1 and svg.count("<polygon") == 2  # a circle, a triangle, a cross
     assert ">2025-02<" in svg and ">Yellow &lt;threshold&gt;<" in svg and ">%<" in svg
     assert svg.count('stroke-dasharray="3.5 1.5"') == 2  # the target line and its legend sample
-    bars = charts.bars_chart("ageing", ["0-30", ">90"], [("major", [1, 0], "#c62828"), ("minor", [2, 3], "#c77c00")],
+    bars = charts.bars_chart(["0-30", ">90"], [("major", [1, 0], "#c62828"), ("minor", [2, 3], "#c77c00")],
                              stacked=True, unit="Count")
     assert bars.count("<rect") == 3 + 2  # three bars that are not zero, two legend swatches
-    progress = charts.progress_chart("PM", [("Baseline", 41.0, "#777"), ("Target", 10.0, "#2e7d32"),
+    progress = charts.progress_chart([("Baseline", 41.0, "#777"), ("Target", 10.0, "#2e7d32"),
                                             ("Result", None, "#1f4e79")])
     assert ">Baseline<" in progress and ">41<" in progress and "Result" not in progress

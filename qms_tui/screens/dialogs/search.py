@@ -98,11 +98,12 @@ class SearchDialog(ReportsWorkerErrors, ModalScreen[tuple[str, str] | None]):
         if options:
             results.highlighted = 0
         status = self.query_one(".search-status", Static)
-        if len(options) == 1:
+        if not options:
+            status.update(tr("nothing found for “{text}”", text=event.text))
+        elif len(options) == 1:
             status.update(tr("one result for “{text}”", text=event.text))
         else:
-            status.update(tr("{n} results for “{text}”", n=len(options), text=event.text) if options
-                          else tr("nothing found for “{text}”", text=event.text))
+            status.update(tr("{n} results for “{text}”", n=len(options), text=event.text))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
