@@ -537,7 +537,14 @@ def report_output_options(f: F) -> F:
 def run_report(kind: str, output: str | None, author: str | None, **params: Any) -> None:
     """Check the arguments, open the database, render, print where the PDF went."""
     from qms_tui.domain.errors import UsageError
-    from qms_tui.reports.run import ReportRequest, check_output, generate, parse_day, resolve
+    from qms_tui.reports.run import (
+        ReportRequest,
+        check_output,
+        generate,
+        parse_day,
+        renderers_for,
+        resolve,
+    )
 
     if not output:
         raise UsageError(N_("say where to write the report: -o FILE.pdf"))
@@ -546,19 +553,20 @@ def run_report(kind: str, output: str | None, author: str | None, **params: Any)
             params[name] = parse_day(option, params[name])
     request = resolve(ReportRequest(kind=kind, out=output, lang=get_language(), author=author, **params))
     check_output(output)
-    database = open_qms_database()
     live = sys.stderr.isatty()
 
     def progress(done: int, total: int, name: str) -> None:
         if live:
             click.echo("\r" + tr("rendering: {done}/{total}", done=done, total=total) + "   ", err=True, nl=False)
 
-    try:
-        result = generate(database, request, progress=progress)
-    finally:
-        database.dispose()
-        if live:
-            click.echo("", err=True)
+    with renderers_for(kind) as renderers:  # started first: they get ready while the database opens
+        database = open_qms_database()
+        try:
+            result = generate(database, request, progress=progress, renderers=renderers)
+        finally:
+            database.dispose()
+            if live:
+                click.echo("", err=True)
     click.echo(tr("wrote {path} ({pages} pages in {seconds} s)", path=str(result.path), pages=result.pages,
                   seconds=format(result.seconds, ".1f")))
 

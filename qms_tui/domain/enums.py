@@ -310,3 +310,13 @@ class TrailAction(Choice):
     UPDATE = "update", N_("updated")
     TRANSITION = "transition", N_("changed state")
     DELETE = "delete", N_("deleted")
+
+
+class Meaning(Choice):
+    """What a signature means (stored value · English msgid)."""
+
+    APPROVED = "approved", N_("signature|approved")
+    REVIEWED = "reviewed", N_("signature|reviewed")
+    VERIFIED_EFFECTIVENESS = "verified_effectiveness", N_("signature|verified effectiveness")
+    CLOSED = "closed", N_("signature|closed")
+    EMERGENCY_CHANGE = "emergency_change", N_("signature|emergency change")

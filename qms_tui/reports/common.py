@@ -22,11 +22,11 @@ from qms_tui import __version__
 from qms_tui.domain import enums as E
 from qms_tui.domain import risk as rating
 from qms_tui.domain.clauses import ISO54001, STANDARDS, get_clause
+from qms_tui.domain.enums import Meaning
 from qms_tui.domain.indicators import STATUS_SYMBOL
 from qms_tui.domain.specs import FIELD_LABELS, SPECS
 from qms_tui.i18n import LANGUAGES, tr_lang
 from qms_tui.reports.texts import MSG
-from qms_tui.services.signatures import Meaning
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

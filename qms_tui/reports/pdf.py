@@ -12,14 +12,16 @@ A report is a list of parts (HTML documents). The parts are rendered in up to
    are known now; it is rendered again if its own length changed;
 3. "page X of Y" overlays are rendered for the whole length, in slices on every worker
    (each slice's first page numbered where it starts);
-4. the merge keeps the first part's document catalogue — PDF/A-3b output intent, XMP
-   metadata, the embedded JSON manifest (``AFRelationship /Data``) — appends the other parts
-   with their bookmarks, and stamps every page with its overlay: page numbers run on across
-   parts although each part was laid out alone, and no part waits for the length of the
-   parts before it.
+4. the merge (:mod:`merge`, streamed: one part open at a time) keeps the first part's
+   document catalogue — PDF/A-3b output intent, XMP metadata, the embedded JSON manifest
+   (``AFRelationship /Data``) — appends the other parts with their bookmarks and named
+   destinations, and stamps every page with its overlay: page numbers run on across parts
+   although each part was laid out alone, and no part waits for the length of the parts
+   before it.
 
 Peak memory is that of the largest part (parts are cut by size, see ``dossier.PART_BUDGET``)
-plus the merge, which holds the finished PDF's objects rather than its layout.
+in each worker; the merge holds only the finished PDF's bookkeeping (object offsets,
+bookmarks, named destinations).
 """
 
 from __future__ import annotations
@@ -200,16 +202,26 @@ def merge_parts(job: MergeJob) -> Rendered:
 # ---------------------------------------------------------------- in the caller
 
 
-def _silence_child() -> None:
+def _start_child() -> None:
     """Pool initializer: a child's stray output must not reach the terminal (a TUI draws there);
-    errors come back as exceptions. ``QMS_DEBUG`` keeps it."""
+    errors come back as exceptions (``QMS_DEBUG`` keeps the output). Then WeasyPrint is
+    loaded, before any job: the caller reads its data meanwhile."""
     _quick_library_lookup()
-    if os.environ.get("QMS_DEBUG"):
-        return
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    os.close(null)
+    if not os.environ.get("QMS_DEBUG"):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+    try:
+        import weasyprint  # noqa: F401
+
+        _fonts()
+    except Exception:  # noqa: S110 - the first job meets the same error and reports it
+        pass
+
+
+def _ready() -> None:
+    """A job that does nothing: submitting one makes the pool start a process."""
 
 
 def _quick_library_lookup() -> None:
@@ -254,7 +266,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
         resource_tracker.ensure_running()
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_silence_child)
+                                   initializer=_start_child)
 
 
 def _result(future: Future[Rendered]) -> Rendered:
@@ -287,21 +299,42 @@ def render_report(
     attachments: Sequence[Attachment] = (),
     progress: Progress | None = None,
     workers: int = WORKERS,
+    renderers: Renderers | None = None,
 ) -> RenderResult:
     """Render ``body`` (and ``front``, built from the body's page numbers) into ``out``.
 
     ``front(pages)`` returns the front matter for ``pages`` (anchor → page number, or None
     for a first pass); the attachments go with the first part. ``workdir`` holds the parts
-    (the caller removes it). ``progress(done, total, name)`` is called from this thread."""
-    pool = _pool(max(1, min(workers, len(body) + (1 if front else 0))))
-    try:
-        result = _Run(pool, meta, Path(workdir), len(body) + (2 if front else 0) + 1, progress,
-                      workers).report(body, out, front, tuple(attachments))
-    except BaseException:
-        _abort(pool)
-        raise
-    pool.shutdown(wait=True)
-    return result
+    (the caller removes it). ``progress(done, total, name)`` is called from this thread.
+    ``renderers`` (started by the caller beforehand) are used, else as many as ``workers``
+    and the parts allow are started here."""
+    if renderers is None:
+        with Renderers(min(workers, len(body) + (1 if front else 0))) as own:
+            return render_report(body, meta, out, workdir, front=front, attachments=attachments,
+                                 progress=progress, renderers=own)
+    return _Run(renderers.pool, meta, Path(workdir), len(body) + (2 if front else 0) + 1, progress,
+                renderers.workers).report(body, out, front, tuple(attachments))
+
+
+class Renderers:
+    """The renderer processes of one report, started at once (each loads WeasyPrint while the
+    caller reads the report's data). As a context manager: shut down at the end, stopped at
+    once on an error or ctrl+c."""
+
+    def __init__(self, workers: int = WORKERS) -> None:
+        self.workers = max(1, workers)
+        self.pool = _pool(self.workers)
+        for _ in range(self.workers):  # the pool starts a process per job while none is idle
+            self.pool.submit(_ready)
+
+    def __enter__(self) -> Renderers:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.pool.shutdown(wait=True)
+        else:
+            _abort(self.pool)
 
 
 class _Run:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qms_tui.domain.clauses import STANDARDS
 from qms_tui.domain.enums import N_
@@ -23,8 +24,17 @@ from qms_tui.domain.errors import UsageError
 from qms_tui.domain.periods import Period, PeriodError, parse_period, year_period
 from qms_tui.i18n import LANGUAGES
 from qms_tui.reports.common import Part
-from qms_tui.reports.pdf import WORKERS, Attachment, Progress, RenderResult, render_report
-from qms_tui.services.tx import Tx
+from qms_tui.reports.pdf import (
+    WORKERS,
+    Attachment,
+    Progress,
+    Renderers,
+    RenderResult,
+    render_report,
+)
+
+if TYPE_CHECKING:  # the database layer loads when the data is read, after the renderers start
+    from qms_tui.services.tx import Tx
 
 KINDS = ("evidence", "audit", "review", "project", "indicators", "capa")
 RECORD_KINDS = ("audit", "review", "project")
@@ -149,14 +159,26 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
-def generate(tx: Tx, req: ReportRequest, progress: Progress | None = None, workers: int = WORKERS) -> Generated:
-    """Write the report ``req`` asks for; returns where, how long, how many pages."""
+def renderers_for(kind: str, workers: int = WORKERS) -> Renderers:
+    """The renderer processes of a report of ``kind``, started now: they load WeasyPrint while
+    the caller opens the database and reads the data. A record's report is one part; the
+    dossier is many."""
+    return Renderers(workers if kind == "evidence" else 1)
+
+
+def generate(tx: Tx, req: ReportRequest, progress: Progress | None = None, workers: int = WORKERS,
+             renderers: Renderers | None = None) -> Generated:
+    """Write the report ``req`` asks for; returns where, how long, how many pages.
+    ``renderers`` (from :func:`renderers_for`) are used if given, else started here."""
     req = resolve(req)
     check_output(req.out)  # before any work: a bad path fails at once
+    if renderers is None:
+        with renderers_for(req.kind, workers) as own:
+            return generate(tx, req, progress, workers, own)
     meta, body, front, attachment = _plan(tx, req)
     with atomic_output(req.out) as temp, tempfile.TemporaryDirectory(prefix="qms-report-") as work:
         result: RenderResult = render_report(body, meta, temp, work, front=front, attachments=[attachment],
-                                             progress=progress, workers=workers)
+                                             progress=progress, renderers=renderers)
     return Generated(Path(req.out).expanduser(), result.pages, result.seconds, result.parts, result.peak_rss_kib)
 
 

@@ -17,15 +17,16 @@ in it, documents with a version in force in it, evidence files effective in it, 
 measured in it. Standing records are taken as they stand: every process, the objectives not
 retired, the risks not closed before the period (the database keeps no dated history of them
 outside the audit trail).
-Reading is a constant number of statements per kind; DTOs are plain, picklable dataclasses.
+Reading is a constant number of statements per kind; the DTOs are plain, picklable dataclasses
+(:mod:`qms_tui.domain.evidence`: report renderers unpickle them without the database layer).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -36,6 +37,15 @@ from qms_tui.domain import clauses as catalogue
 from qms_tui.domain import clock
 from qms_tui.domain import risk as rating
 from qms_tui.domain.enums import NcStatus
+from qms_tui.domain.evidence import (  # noqa: F401 - the DTOs, re-exported
+    ClauseEvidence,
+    EvidencePack,
+    Item,
+    Part,
+    ProcessApplicability,
+    Ref,
+    SignedBy,
+)
 from qms_tui.services.indicators import light_of
 from qms_tui.services.trail import canonical, snapshot
 from qms_tui.services.tx import Tx, reading
@@ -52,111 +62,6 @@ NATURE: dict[str, tuple[str, ...]] = {
     "project": ("10.3",), "document": ("7.5.2", "7.5.3.2"),
 }
 NC_SHOWN_OUT = (NcStatus.DRAFT.value, NcStatus.DISMISSED.value, NcStatus.CANCELLED.value)
-
-
-# ---------------------------------------------------------------- DTOs
-
-
-@dataclass(frozen=True)
-class Part:
-    """A sub-record shown inside an item (a plan, a finding, an action …), for the manifest."""
-
-    entity: str
-    code: str
-    version: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class SignedBy:
-    """An electronic signature of an item (or of one of its parts) and whether the record
-    still matches the state that was signed."""
-
-    record: str  # code of the signed record (the item, a document version, a check)
-    meaning: str  # stored value of services.signatures.Meaning
-    signer: str
-    signed_at: datetime
-    matches: bool
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Item:
-    entity: str
-    code: str
-    title: str
-    version: str  # "v2" (policy), "3.0" (document), else the record's revision "rev. 4"
-    owner: str | None
-    approver: str | None
-    date: date | None
-    status: str | None  # stored value of the record's state
-    clauses: tuple[str, ...]  # as linked
-    sha256: str  # SHA-256 of the record's canonical state: the JSON its last trail event holds
-    detail: dict[str, Any] = field(default_factory=dict)
-    parts: tuple[Part, ...] = ()
-    home: str | None = None  # the clause showing it in full
-    revision: int = 0  # the stored row's version counter
-    signatures: tuple[SignedBy, ...] = ()  # oldest first
-
-
-@dataclass(frozen=True)
-class Ref:
-    entity: str
-    code: str
-    via: str | None = None  # the linked clause when it is a parent of this one
-
-
-@dataclass(frozen=True)
-class ClauseEvidence:
-    number: str
-    title_es: str
-    title_en: str
-    group: str  # top-level clause ("4" … "10")
-    electoral: bool  # an ISO/TS 54001 electoral process (8.5.1.1 … 8.5.1.8)
-    refs: tuple[Ref, ...]
-    not_applicable: bool = False  # an electoral process excluded from the scope (4.3)
-
-    @property
-    def gap(self) -> bool:
-        return not self.refs and not self.not_applicable
-
-    def title(self, lang: str) -> str:
-        return self.title_es if lang == "es" else self.title_en
-
-
-@dataclass(frozen=True)
-class ProcessApplicability:
-    """An ISO/TS 54001 electoral process and the IECM processes declared for it (4.3)."""
-
-    no: int
-    number: str
-    title_es: str
-    title_en: str
-    processes: tuple[dict[str, Any], ...]  # code, name, applicable, justification, owner
-
-    @property
-    def applicable(self) -> bool | None:
-        """True if any declared process applies, False if all are excluded, None if undeclared."""
-        if not self.processes:
-            return None
-        return any(p["applicable"] for p in self.processes)
-
-
-@dataclass(frozen=True)
-class EvidencePack:
-    standard: str
-    start: date
-    end: date
-    clauses: tuple[ClauseEvidence, ...]
-    items: dict[tuple[str, str], Item]  # (entity, code) → item, in KINDS then code order
-    electoral: tuple[ProcessApplicability, ...] = ()
-
-    @property
-    def gaps(self) -> tuple[ClauseEvidence, ...]:
-        return tuple(c for c in self.clauses if c.gap)
-
-    def item(self, ref: Ref) -> Item:
-        return self.items[(ref.entity, ref.code)]
 
 
 # ---------------------------------------------------------------- helpers

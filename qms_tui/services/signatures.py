@@ -44,24 +44,13 @@ from sqlmodel import Session
 
 from qms_tui.db.models import MODELS, LoginAttempt, Person, Signature, utcnow
 from qms_tui.domain.actor import Actor
-from qms_tui.domain.enums import N_, Choice, TrailAction
+from qms_tui.domain.enums import N_, Meaning, TrailAction
 from qms_tui.domain.errors import FieldError, PermissionDenied, ValidationError
 from qms_tui.domain.permissions import authorize
 from qms_tui.domain.specs import CodeScheme, EntitySpec
 from qms_tui.services import records, trail
 from qms_tui.services.tx import Tx, reading, writing
 from qms_tui.services.users import pin_matches
-
-
-class Meaning(Choice):
-    """What a signature means (stored value · English msgid)."""
-
-    APPROVED = "approved", N_("signature|approved")
-    REVIEWED = "reviewed", N_("signature|reviewed")
-    VERIFIED_EFFECTIVENESS = "verified_effectiveness", N_("signature|verified effectiveness")
-    CLOSED = "closed", N_("signature|closed")
-    EMERGENCY_CHANGE = "emergency_change", N_("signature|emergency change")
-
 
 SPEC = EntitySpec("signature", N_("Electronic signature"), N_("Electronic signatures"),
                   CodeScheme("FE", width=6), ())
