@@ -162,12 +162,13 @@ def _policy(r: _Reader, start: date, end: date) -> list[Item]:
                 if p.status != "draft" and p.effective_from is not None]
     comms = r.rows(M.PolicyCommunication, order=M.PolicyCommunication.date)
     evidence = r.codes(M.Evidence)
+    comms_of = _grouped(comms, "policy_id")
     out = []
     for n, p in enumerate(versions):
         until = versions[n + 1].effective_from if n + 1 < len(versions) else None
         if not (p.effective_from <= end and (until is None or until > start)):
             continue
-        mine = [c for c in comms if c.policy_id == p.id and c.date <= end]
+        mine = [c for c in comms_of.get(p.id, ()) if c.date <= end]
         lines = [{"code": c.code, "date": c.date, "channel": c.channel, "audience": c.audience,
                   "evidence": evidence.get(c.evidence_id)} for c in mine]
         out.append(r.item("policy", p, p.text, version=f"v{p.number}", approver=p.approved_by_id,
@@ -179,21 +180,21 @@ def _policy(r: _Reader, start: date, end: date) -> list[Item]:
 
 
 def _objectives(r: _Reader, start: date, end: date) -> list[Item]:
-    plans = r.rows(M.ObjectivePlan, order=M.ObjectivePlan.id)
-    indicators = r.rows(M.Indicator)
+    plans = _grouped(r.rows(M.ObjectivePlan, order=M.ObjectivePlan.id), "objective_id")
+    indicators = _grouped(r.rows(M.Indicator), "objective_id")
     processes = r.codes(M.Process)
     out = []
     for o in r.rows(M.Objective):
         if o.status == "retired":
             continue
-        mine = [p for p in plans if p.objective_id == o.id]
+        mine = plans.get(o.id, [])
         lines = [{"code": p.code, "what": p.what, "resources": p.resources,
                   "responsible": r.name(p.responsible_id), "due_date": p.due_date,
                   "evaluation": p.evaluation} for p in mine]
         out.append(r.item("objective", o, o.title, owner=o.owner_id, status=o.status, parts=[_part("objective_plan", p) for p in mine],
                           detail={"description": o.description, "process": processes.get(o.process_id),
                                   "plans": lines,
-                                  "indicators": [i.code for i in indicators if i.objective_id == o.id]}))
+                                  "indicators": [i.code for i in indicators.get(o.id, ())]}))
     return out
 
 
@@ -242,7 +243,7 @@ def _indicators(r: _Reader, start: date, end: date, include_empty: bool = False)
 
 def _audits(r: _Reader, start: date, end: date) -> tuple[list[Item], list[Item], list[Item]]:
     programmes = {p.id: p for p in r.rows(M.Programme)}
-    findings = r.rows(M.Finding)
+    findings = _grouped(r.rows(M.Finding), "audit_id")
     nc_of = {n.finding_id: n.code for n in r.rows(M.Nonconformity) if n.finding_id is not None}
     team: dict[int, list[dict[str, str]]] = {}
     checklist_of: dict[int, list[Any]] = {}
@@ -259,7 +260,7 @@ def _audits(r: _Reader, start: date, end: date) -> tuple[list[Item], list[Item],
         if (a.status == "cancelled" and r.only is None) or not _overlaps(first, last, start, end):
             continue
         used_programmes.add(a.programme_id)
-        mine = [f for f in findings if f.audit_id == a.id]
+        mine = findings.get(a.id, [])
         lines = [{"code": f.code, "kind": f.kind, "title": f.title, "description": f.description,
                   "evidence": f.evidence, "clauses": r.clauses("finding", f.id), "nc": nc_of.get(f.id)}
                  for f in mine]
@@ -287,6 +288,15 @@ def _audits(r: _Reader, start: date, end: date) -> tuple[list[Item], list[Item],
     return progs, audits, finding_items
 
 
+def _grouped(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+    """Rows by the value of their attribute ``key``, each list in the rows' order (a record's
+    sub-rows looked up once, not scanned for every record)."""
+    out: dict[Any, list[Any]] = {}
+    for row in rows:
+        out.setdefault(getattr(row, key), []).append(row)
+    return out
+
+
 def _action_line(r: _Reader, a: Any) -> dict[str, Any]:
     return {"code": a.code, "kind": a.kind, "description": a.description, "owner": r.name(a.owner_id),
             "due_date": a.due_date, "status": a.status, "completed_on": a.completed_on,
@@ -294,17 +304,16 @@ def _action_line(r: _Reader, a: Any) -> dict[str, Any]:
 
 
 def _nonconformities(r: _Reader, start: date, end: date, today: date) -> list[Item]:
-    causes = r.rows(M.Cause, order=M.Cause.position)
-    actions = r.rows(M.Action, M.Action.nonconformity_id.is_not(None), order=M.Action.due_date)
-    checks = r.rows(M.EffectivenessCheck, order=M.EffectivenessCheck.planned_date)
+    causes = _grouped(r.rows(M.Cause, order=M.Cause.position), "nonconformity_id")
+    actions = _grouped(r.rows(M.Action, M.Action.nonconformity_id.is_not(None), order=M.Action.due_date),
+                       "nonconformity_id")
+    checks = _grouped(r.rows(M.EffectivenessCheck, order=M.EffectivenessCheck.planned_date), "nonconformity_id")
     findings, processes = r.codes(M.Finding), r.codes(M.Process)
     out = []
     for n in r.rows(M.Nonconformity, order=M.Nonconformity.detected_on):
         if n.status in NC_SHOWN_OUT or not _overlaps(n.detected_on, n.closed_on, start, end):
             continue
-        mc = [c for c in causes if c.nonconformity_id == n.id]
-        ma = [a for a in actions if a.nonconformity_id == n.id]
-        mk = [k for k in checks if k.nonconformity_id == n.id]
+        mc, ma, mk = causes.get(n.id, []), actions.get(n.id, []), checks.get(n.id, [])
         out.append(r.item("nonconformity", n, n.title, owner=n.owner_id, approver=n.closed_by_id,
                           day=n.detected_on, status=n.status,
                           parts=[*(_part("cause", c) for c in mc), *(_part("action", a) for a in ma),
@@ -326,19 +335,20 @@ def _nonconformities(r: _Reader, start: date, end: date, today: date) -> list[It
 
 
 def _reviews(r: _Reader, start: date, end: date) -> list[Item]:
-    inputs = r.rows(M.ReviewInput, order=M.ReviewInput.id)
-    outputs = r.rows(M.ReviewOutput, order=M.ReviewOutput.id)
+    inputs = _grouped(r.rows(M.ReviewInput, order=M.ReviewInput.id), "review_id")
+    outputs = _grouped(r.rows(M.ReviewOutput, order=M.ReviewOutput.id), "review_id")
     actions = r.rows(M.Action, M.Action.review_id.is_not(None) | M.Action.review_output_id.is_not(None),
                      order=M.Action.due_date)
+    position = {a.id: n for n, a in enumerate(actions)}
+    by_review, by_output = _grouped(actions, "review_id"), _grouped(actions, "review_output_id")
     out = []
     for v in r.rows(M.Review, order=M.Review.planned_date):
         day = v.held_on or v.planned_date
         if r.only is None and (v.held_on is None or not start <= day <= end):
             continue
-        mi = [i for i in inputs if i.review_id == v.id]
-        mo = [o for o in outputs if o.review_id == v.id]
-        ids = {o.id for o in mo}
-        ma = [a for a in actions if a.review_id == v.id or a.review_output_id in ids]
+        mi, mo = inputs.get(v.id, []), outputs.get(v.id, [])
+        mine = {a.id: a for a in by_review.get(v.id, ())} | {a.id: a for o in mo for a in by_output.get(o.id, ())}
+        ma = sorted(mine.values(), key=lambda a: position[a.id])
         out.append(r.item("review", v, v.title, approver=v.minutes_approved_by_id, day=day, status=v.status,
                           parts=[*(_part("review_input", i) for i in mi), *(_part("review_output", o) for o in mo),
                                  *(_part("action", a) for a in ma)],
