@@ -2,8 +2,8 @@
 gap summary) and the body cut into parts — one or more per clause group (4 … 10) and the
 appendix — each rendered on its own (in a worker process) and merged afterwards.
 
-A part holds at most :data:`PART_BUDGET` weight units (a table row or a line of a record's
-block each; a page holds about 19), so the memory of one render does not grow with the size
+A part holds at most :data:`PART_BUDGET` weight units (about a table row each, see
+:data:`_BLOCK_SCALE`; a page holds about 19), so the memory of one render does not grow with the size
 of the dossier; a clause longer than that continues in the next part under a "(continued)"
 heading. Parts are named by their group ("9", then "9-2" …) for progress messages.
 """
@@ -25,6 +25,13 @@ PART_BUDGET = 400  # weight units per body part (≈ 20 pages, ≈ 100 MiB of la
 #: Rough weight (table rows) of a record's full block, by kind.
 _BLOCK_WEIGHT = {"indicator": 14, "audit": 12, "nonconformity": 12, "review": 14, "policy": 10,
                  "objective": 6, "project": 8}
+#: Rows to weight units, by kind, fitted to the pages of the x100 dossier's 241 parts (19 units a
+#: page): an NC's, audit's or review's block fills fewer pages than its rows say, an indicator's
+#: about as many; a row of a clause's list of records (a wrapped title) takes 1.6 units. Parts
+#: of the same weight then have about the same length (≤ 21 pages), and so the same memory.
+_BLOCK_SCALE = {"nonconformity": 0.7, "audit": 0.7, "review": 0.7, "indicator": 1.05}
+_OTHER_SCALE = 0.8
+_REF_WEIGHT = 1.6
 
 
 def short_standard(standard: str) -> str:
@@ -48,7 +55,7 @@ def _weight(item: Item) -> int:
     extra = (len(d.get("series", ())) // 3 + len(d.get("findings", ())) * 2 + len(d.get("actions", ()))
              + len(d.get("checks", ())) + len(d.get("inputs", ())) + len(d.get("outputs", ())) * 2
              + len(d.get("communications", ())) + len(d.get("plans", ())) * 2)
-    return _BLOCK_WEIGHT.get(item.entity, 5) + extra
+    return max(1, round((_BLOCK_WEIGHT.get(item.entity, 5) + extra) * _BLOCK_SCALE.get(item.entity, _OTHER_SCALE)))
 
 
 def _units(pack: EvidencePack, group: str, lang: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -62,7 +69,7 @@ def _units(pack: EvidencePack, group: str, lang: str) -> Iterator[tuple[int, dic
         yield 3, {"kind": "clause", "clause": c, "electoral": electoral.get(c.number)}
         for n in range(0, len(c.refs), 60):
             refs = c.refs[n:n + 60]
-            yield 2 + len(refs), {"kind": "refs", "clause": c, "refs": refs, "first": n == 0}
+            yield 2 + round(len(refs) * _REF_WEIGHT), {"kind": "refs", "clause": c, "refs": refs, "first": n == 0}
         for ref in c.refs:
             item = pack.item(ref)
             if item.home == c.number:
