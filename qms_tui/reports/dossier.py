@@ -27,8 +27,9 @@ _BLOCK_WEIGHT = {"indicator": 14, "audit": 12, "nonconformity": 12, "review": 14
                  "objective": 6, "project": 8}
 #: Rows to weight units, by kind, fitted to the pages of the x100 dossier's 241 parts (19 units a
 #: page): an NC's, audit's or review's block fills fewer pages than its rows say, an indicator's
-#: about as many; a row of a clause's list of records (a wrapped title) takes 1.6 units. Parts
-#: of the same weight then have about the same length (≤ 21 pages), and so the same memory.
+#: about as many; a row of a clause's list of records (a wrapped title) took 1.6 units (fitted
+#: before the title column got a third of the width: now on the safe side). Parts of the same
+#: weight then have about the same length (≤ 21 pages), and so the same memory.
 _BLOCK_SCALE = {"nonconformity": 0.7, "audit": 0.7, "review": 0.7, "indicator": 1.05}
 _OTHER_SCALE = 0.8
 _REF_WEIGHT = 1.6
