@@ -38,6 +38,9 @@ if TYPE_CHECKING:  # the database layer loads when the data is read, after the r
 
 KINDS = ("evidence", "audit", "review", "project", "indicators", "capa")
 RECORD_KINDS = ("audit", "review", "project")
+_NEEDS_CODE = {"audit": N_("an audit report needs the audit's code (AUD-…)"),
+               "review": N_("a management review report needs the review's code (RD-…)"),
+               "project": N_("an improvement project report needs the project's code (PM-…)")}
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def resolve(req: ReportRequest) -> ReportRequest:
                              start=start.isoformat())
         out = replace(out, start=start, end=end)
     elif req.kind in RECORD_KINDS and not (req.code or "").strip():
-        raise UsageError(N_("a {kind} report needs the record's code"), kind=req.kind)
+        raise UsageError(_NEEDS_CODE[req.kind])
     elif req.kind == "indicators":
         out = replace(out, period=indicator_period(req.period, today).label)
     return out

@@ -44,6 +44,8 @@ def one_error(result) -> str:  # type: ignore[no-untyped-def]
     (["evidence", "--standard", "iso9001", "--from", "01/02/2025"], "--from must be a date like 2025-01-31"),
     (["indicators", "--period", "2025-Q5"], "quarter must be Q1–Q4"),
     (["indicators", "--period", "2025-06-01"], "--period takes a year, a semester, a quarter or a month"),
+    (["audit", " "], "an audit report needs the audit's code (AUD-…)"),
+    (["review", ""], "a management review report needs the review's code (RD-…)"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(db_path, tmp_path, args, expected):
     out = tmp_path / "r.pdf"
@@ -81,6 +83,8 @@ def test_spanish_errors(db_path, tmp_path):
     result = qms("--lang", "es", "report", "evidence", "--standard", "iso9001", "--from", "2025-12-01",
                  "--to", "2025-01-01", "-o", str(tmp_path / "r.pdf"), "--db", db_path)
     assert result.exit_code == 2 and "es anterior a" in one_error(result)
+    result = qms("--lang", "es", "report", "project", "", "-o", str(tmp_path / "r.pdf"), "--db", db_path)
+    assert one_error(result) == "error: un informe de proyecto de mejora necesita la clave del proyecto (PM-…)"
 
 
 @pytest.mark.pdf
