@@ -151,6 +151,8 @@ manifest of every record (with its SHA-256) attached.
             self.query_one("#field-output").display = False
             self.query_one("#copy", Button).display = False
         self._show_fields(self.initial_kind)
+        if "code" in FIELDS[self.initial_kind]:  # a record's report: its code is what to type
+            self.query_one("#code", Input).focus()
 
     # ---------------------------------------------------------------- form
 
@@ -210,6 +212,9 @@ manifest of every record (with its SHA-256) attached.
         try:
             req = self.request()
         except QmsError as exc:
+            code = self.query_one("#code", Input)
+            if self.kind in CODE_HINT and not code.value.strip():
+                code.focus()  # where the answer goes, once the message is closed
             self.qms.report_error(exc)
             return
         self.query_one("#generate", Button).disabled = True

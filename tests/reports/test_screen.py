@@ -99,3 +99,23 @@ async def test_the_palette_finds_a_report_by_its_own_name(report_db, typed, kind
         assert isinstance(screen, ReportsScreen)
         assert screen.kind == kind and shown(screen, field)
         assert f"qms-{kind}-" in screen.query_one("#output").value
+
+
+async def test_a_records_report_waits_for_its_code_where_it_is_typed(report_db, tmp_path):
+    # opened for an audit report, the code is focused: typing fills it; asked to generate
+    # without it, the dialog says which code, and closing it goes back to the field
+    app = QmsApp(db=report_db, lang="es", login="coord", today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ReportsScreen(kind="audit"))
+        await settle(pilot)
+        screen = app.screen
+        assert app.focused is screen.query_one("#code")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert "necesita la clave de la auditoría (AUD-…)" in " ".join(app.screen.lines)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is screen.query_one("#code")
+        await pilot.press(*"AUD-2025-01")
+        assert screen.query_one("#code").value == "AUD-2025-01"
