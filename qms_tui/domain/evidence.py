@@ -25,7 +25,7 @@ class SignedBy:
     still matches the state that was signed."""
 
     record: str  # code of the signed record (the item, a document version, a check)
-    meaning: str  # stored value of services.signatures.Meaning
+    meaning: str  # stored value of qms_tui.domain.enums.Meaning
     signer: str
     signed_at: datetime
     matches: bool
