@@ -2,7 +2,7 @@
 
 :func:`resolve` checks a request and fills its defaults (bad usage → ``UsageError``, exit 2);
 :func:`generate` reads the data in the calling thread (services only), renders in child
-processes (:mod:`qms_tui.reports.pdf`) and writes the PDF atomically: into a temporary file
+processes (:mod:`qms_tui.reports.render`) and writes the PDF atomically: into a temporary file
 next to the target, renamed at the end, removed on any failure — never a partial file.
 """
 
@@ -24,7 +24,7 @@ from qms_tui.domain.errors import UsageError
 from qms_tui.domain.periods import Period, PeriodError, parse_period, year_period
 from qms_tui.i18n import LANGUAGES
 from qms_tui.reports.common import Part
-from qms_tui.reports.pdf import (
+from qms_tui.reports.render import (
     WORKERS,
     Attachment,
     Progress,

@@ -13,7 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from qms_tui.domain.clauses import EVIDENCE_CLAUSES, ISO54001
-from qms_tui.reports import pdf, run
+from qms_tui.reports import render as renderer
+from qms_tui.reports import run
 from qms_tui.reports.common import Part
 from reports.dataset import END, GENERATED, START, TODAY
 
@@ -130,7 +131,7 @@ def test_a_renderer_that_dies_is_an_error_and_leaves_nothing(report_db, tmp_path
 
     monkeypatch.setattr(run, "_plan", plan)
     out = tmp_path / "capa.pdf"
-    with pytest.raises(pdf.RenderFailed):
+    with pytest.raises(renderer.RenderFailed):
         run.generate(report_db, request("capa", out, lang="en"))
     assert os.listdir(tmp_path) == []
 
@@ -145,14 +146,14 @@ def test_a_report_of_many_parts_on_one_worker_finishes(tmp_path, monkeypatch):
 
     from qms_tui.reports.common import Meta
 
-    monkeypatch.setattr(pdf, "STAMP_SLICE", 6)
+    monkeypatch.setattr(renderer, "STAMP_SLICE", 6)
     meta = Meta(kind="capa", title="Parts", lang="en", author="tester", generated_at=GENERATED)
     body = [Part(f"p{n}", "stamp.html.j2", {"pages": 1, "first": 1, "page_content": Markup('"x"')}) for n in range(20)]
     done: list[object] = []
 
     def render() -> None:
         try:
-            done.append(pdf.render_report(body, meta, str(tmp_path / "many.pdf"), tmp_path, workers=1))
+            done.append(renderer.render_report(body, meta, str(tmp_path / "many.pdf"), tmp_path, workers=1))
         except Exception as exc:  # reported below
             done.append(exc)
 
@@ -160,7 +161,7 @@ def test_a_report_of_many_parts_on_one_worker_finishes(tmp_path, monkeypatch):
     worker.start()
     worker.join(timeout=300)
     assert done, "the report of 20 parts did not finish"
-    assert isinstance(done[0], pdf.RenderResult), done[0]
+    assert isinstance(done[0], renderer.RenderResult), done[0]
     reader = PdfReader(tmp_path / "many.pdf")
     assert done[0].pages == 20 and len(reader.pages) == 20
     assert [re.findall(r"Page \d+ of \d+", page.extract_text()) for page in reader.pages] == [
@@ -184,7 +185,7 @@ def test_a_front_matter_that_grows_once_numbered_gets_the_right_page_numbers(tmp
         asked.append(numbers)
         return Part("front", "stamp.html.j2", {"pages": 1 if numbers is None else 3, **quiet})
 
-    result = pdf.render_report(body, meta, str(tmp_path / "front.pdf"), tmp_path, front=front, workers=2)
+    result = renderer.render_report(body, meta, str(tmp_path / "front.pdf"), tmp_path, front=front, workers=2)
     reader = PdfReader(tmp_path / "front.pdf")
     assert result.pages == len(reader.pages) == 9
     assert [re.findall(r"Page \d+ of \d+", page.extract_text()) for page in reader.pages] == [

@@ -67,11 +67,12 @@ def test_qms_db_current_is_light(tmp_path, initialised):
 
 
 def test_report_renderers_do_not_load_the_database_layer():
-    # every renderer process imports qms_tui.reports.pdf (and the templates' helpers) to take
-    # its first job: the ORM would cost each one ~0.45 s before its first page
-    # and unpickles its part, whose context holds the evidence pack's records
-    code = ("import qms_tui.reports.pdf, qms_tui.reports.common, qms_tui.reports.merge, qms_tui.reports.charts\n"
-            "import qms_tui.domain.evidence")
+    # every renderer process imports qms_tui.reports.pdf (and the templates' helpers) and
+    # unpickles its part, whose context holds the evidence pack's records, to take its first
+    # job: the ORM would cost each one ~0.45 s before its first page. The command imports
+    # qms_tui.reports.render to start them, before it opens the database.
+    code = ("import qms_tui.reports.pdf, qms_tui.reports.render, qms_tui.reports.common, qms_tui.reports.merge\n"
+            "import qms_tui.reports.charts, qms_tui.domain.evidence")
     probe = code + "\nimport sys\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel'}))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
